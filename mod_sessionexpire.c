@@ -1,0 +1,136 @@
+/*
+ * mod_sessionexpire - the LiveJournal-compatible "flat" protocol modes that
+ * let a user expire login sessions (sessionexpire), with the modes around
+ * it, as an httpd content handler over mod_dbd.
+ *
+ * This file is the front door: the module record, the hooks, the directive
+ * table and the dispatch from a mode name to its handler.  Everything else
+ * is in src/, one concern per file.
+ */
+#include <string.h>
+
+#include "apr_strings.h"
+#include "http_protocol.h"
+
+#include "api.h"
+#include "args.h"
+#include "errors.h"
+#include "flat.h"
+#include "modes.h"
+#include "se.h"
+#include "store.h"
+#include "username.h"
+
+typedef struct {
+    const char *name;
+    se_dispatch_fn *handler;
+} se_mode_t;
+
+/* Every mode here needs a user name (getchallenge, which does not, is
+ * checked before the user name). */
+static const se_mode_t modes[] = {
+    { "sessionexpire",   se_mode_sessionexpire },
+    { "sessiongenerate", se_mode_sessiongenerate },
+};
+
+static se_dispatch_fn *find_mode(const char *name)
+{
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+        if (strcmp(modes[i].name, name) == 0) {
+            return modes[i].handler;
+        }
+    }
+    return NULL;
+}
+
+/* The reference's order: mode present, (getchallenge,) user name, mode
+ * known. */
+static void dispatch(se_req_t *req)
+{
+    const char *mode = se_arg(req, "mode");
+    se_dispatch_fn *handler;
+
+    if (mode == NULL || *mode == '\0') {
+        se_resp_fail(req->resp, SE_ERR_NO_MODE);
+        return;
+    }
+    if (se_parse_ver(se_arg(req, "ver")) < 0) {
+        se_resp_fail(req->resp, apr_pstrcat(req->r->pool, SE_ERR_INVALID_ARGS,
+                                            ": ver", NULL));
+        return;
+    }
+    req->user = se_username_canonical(req->r->pool, se_arg(req, "user"));
+    if (req->user == NULL) {
+        se_resp_fail(req->resp, SE_ERR_NO_USER);
+        return;
+    }
+    handler = find_mode(mode);
+    if (handler == NULL) {
+        se_resp_fail(req->resp, apr_psprintf(req->r->pool,
+                     SE_ERR_UNKNOWN_MODE_FMT, mode));
+        return;
+    }
+    handler(req);
+}
+
+static int sessionexpire_handler(request_rec *r)
+{
+    if (r->handler == NULL || strcmp(r->handler, SE_HANDLER) != 0) {
+        return DECLINED;
+    }
+    return se_flat_serve(r, dispatch);
+}
+
+static int sessionexpire_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                                     apr_pool_t *ptemp, server_rec *s)
+{
+    const char *err = se_store_register(pconf, s);
+
+    if (err != NULL) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, SELOGNO(0101) "%s", err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+static void sessionexpire_register_hooks(apr_pool_t *p)
+{
+    /* Our statements must reach mod_dbd before it prepares its own. */
+    static const char *const before_dbd[] = { "mod_dbd.c", NULL };
+
+    ap_hook_post_config(sessionexpire_post_config, NULL, before_dbd,
+                        APR_HOOK_MIDDLE);
+    ap_hook_handler(sessionexpire_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    se_api_register();
+}
+
+static const command_rec sessionexpire_cmds[] = {
+    AP_INIT_TAKE1("SessionExpireMaxBody", se_set_max_body, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Largest request body accepted, in bytes (default 65536)"),
+    AP_INIT_TAKE1("SessionExpireShortLifetime", se_set_lifetime,
+                  SE_LIFETIME_SHORT, RSRC_CONF | ACCESS_CONF,
+                  "Lifetime of a short session (default 86400 seconds)"),
+    AP_INIT_TAKE1("SessionExpireLongLifetime", se_set_lifetime,
+                  SE_LIFETIME_LONG, RSRC_CONF | ACCESS_CONF,
+                  "Lifetime of a long session (default 2592000 seconds)"),
+    AP_INIT_TAKE2("SessionExpireSQL", se_set_sql, NULL, RSRC_CONF,
+                  "Statement name and SQL replacing one of the module's"
+                  " statements (default: the module's own schema)"),
+    { NULL }
+};
+
+/* Declared plainly, not with AP_DECLARE_MODULE: se.h already gives every
+ * file (this one included) the per-module LogLevel index. */
+module AP_MODULE_DECLARE_DATA sessionexpire_module = {
+    STANDARD20_MODULE_STUFF,
+    se_create_dir_cfg,
+    se_merge_dir_cfg,
+    se_create_srv_cfg,
+    se_merge_srv_cfg,
+    sessionexpire_cmds,
+    sessionexpire_register_hooks,
+    AP_MODULE_FLAG_NONE
+};

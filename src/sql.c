@@ -1,0 +1,144 @@
+/*
+ * sql.c - the SQL text of the module and the admin tool, and the schema.
+ *
+ * Tables are prefixed se_ so the module can share a database with a site's
+ * own tables.  Times are Unix seconds.  Session ids come from a per-user
+ * counter (se_users.next_sessid) rather than MAX(sessid)+1, so an id is
+ * never handed out twice even after every session was deleted.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "sql.h"
+
+const se_sql_stmt se_sql_module[SE_SQL_COUNT] = {
+    [SE_SQL_USER_LOOKUP] = {
+        "UserLookup", "sessionexpire_user_lookup", 1,
+        "SELECT userid, password_md5, status FROM se_users WHERE username = %s"
+    },
+    [SE_SQL_SESSID_BUMP] = {
+        "SessionIdBump", "sessionexpire_sessid_bump", 1,
+        "UPDATE se_users SET next_sessid = next_sessid + 1 WHERE userid = %d"
+    },
+    [SE_SQL_SESSID_READ] = {
+        "SessionIdRead", "sessionexpire_sessid_read", 1,
+        "SELECT next_sessid FROM se_users WHERE userid = %d"
+    },
+    [SE_SQL_SESSION_INSERT] = {
+        "SessionInsert", "sessionexpire_session_insert", 7,
+        "INSERT INTO se_sessions (userid, sessid, auth, exptype, timecreate,"
+        " timeexpire, ipfixed) VALUES (%d, %d, %s, %s, %lld, %lld, %s)"
+    },
+    [SE_SQL_SESSION_PURGE] = {
+        "SessionPurgeExpired", "sessionexpire_session_purge", 2,
+        "DELETE FROM se_sessions WHERE userid = %d AND timeexpire <= %lld"
+    },
+    [SE_SQL_SESSION_DELETE_ALL] = {
+        "SessionDeleteAll", "sessionexpire_session_delete_all", 1,
+        "DELETE FROM se_sessions WHERE userid = %d"
+    },
+    [SE_SQL_SESSION_DELETE] = {
+        "SessionDelete", "sessionexpire_session_delete", 2,
+        "DELETE FROM se_sessions WHERE userid = %d AND sessid = %d"
+    },
+};
+
+const se_sql_stmt se_sql_admin[SE_ADMIN_COUNT] = {
+    [SE_ADMIN_USER_ADD] = {
+        "UserAdd", "admin_user_add", 2,
+        "INSERT INTO se_users (username, password_md5, status, next_sessid)"
+        " VALUES (%s, %s, 'V', 0)"
+    },
+    [SE_ADMIN_USER_PASSWD] = {
+        "UserPasswd", "admin_user_passwd", 2,
+        "UPDATE se_users SET password_md5 = %s WHERE username = %s"
+    },
+    [SE_ADMIN_USER_STATUS] = {
+        "UserStatus", "admin_user_status", 2,
+        "UPDATE se_users SET status = %s WHERE username = %s"
+    },
+    [SE_ADMIN_SESSIONS_LIST] = {
+        "SessionsList", "admin_sessions_list", 1,
+        "SELECT s.sessid, s.exptype, s.timeexpire, s.ipfixed"
+        " FROM se_sessions s JOIN se_users u ON u.userid = s.userid"
+        " WHERE u.username = %s ORDER BY s.sessid"
+    },
+    [SE_ADMIN_PURGE] = {
+        "Purge", "admin_purge", 1,
+        "DELETE FROM se_sessions WHERE timeexpire <= %lld"
+    },
+};
+
+/* WAL lets readers run beside the one writer; it persists in the file. */
+static const char *const schema_sqlite3[] = {
+    "PRAGMA journal_mode=WAL",
+    "CREATE TABLE IF NOT EXISTS se_users ("
+    " userid INTEGER PRIMARY KEY,"
+    " username VARCHAR(25) NOT NULL UNIQUE,"
+    " password_md5 CHAR(32) NOT NULL,"
+    " status CHAR(1) NOT NULL DEFAULT 'V',"
+    " next_sessid INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS se_sessions ("
+    " userid INTEGER NOT NULL,"
+    " sessid INTEGER NOT NULL,"
+    " auth CHAR(10) NOT NULL,"
+    " exptype VARCHAR(5) NOT NULL,"
+    " timecreate BIGINT NOT NULL,"
+    " timeexpire BIGINT NOT NULL,"
+    " ipfixed VARCHAR(45) NOT NULL DEFAULT '',"
+    " PRIMARY KEY (userid, sessid))",
+    "CREATE INDEX IF NOT EXISTS se_sessions_expire"
+    " ON se_sessions (timeexpire)",
+    NULL
+};
+
+const char *const *se_sql_schema(const char *driver)
+{
+    if (driver && strcmp(driver, "sqlite3") == 0) {
+        return schema_sqlite3;
+    }
+    return NULL;
+}
+
+int se_sql_find(const char *name)
+{
+    int i;
+
+    for (i = 0; i < SE_SQL_COUNT; i++) {
+        const char *a = se_sql_module[i].name, *b = name;
+
+        while (*a && tolower((unsigned char)*a) == tolower((unsigned char)*b)) {
+            a++;
+            b++;
+        }
+        if (*a == '\0' && *b == '\0') {
+            return i;
+        }
+    }
+    return -1;
+}
+
+int se_sql_count_params(const char *sql)
+{
+    int n = 0;
+    const char *p = sql;
+
+    while ((p = strchr(p, '%')) != NULL) {
+        p++;
+        if (*p == '%') {
+            p++;
+            continue;
+        }
+        /* apr_dbd's length modifiers: h, hh, l, ll; then the conversion. */
+        while (*p == 'h' || *p == 'l') {
+            p++;
+        }
+        if (*p == 'p') {        /* %pDt and friends: two more letters */
+            p++;
+        }
+        if (isalpha((unsigned char)*p)) {
+            n++;
+        }
+    }
+    return n;
+}
