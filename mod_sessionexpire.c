@@ -95,6 +95,11 @@ static int sessionexpire_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
+static void sessionexpire_child_init(apr_pool_t *p, server_rec *s)
+{
+    se_store_child_init(p);
+}
+
 static void sessionexpire_register_hooks(apr_pool_t *p)
 {
     /* Our statements must reach mod_dbd before it prepares its own. */
@@ -102,6 +107,7 @@ static void sessionexpire_register_hooks(apr_pool_t *p)
 
     ap_hook_post_config(sessionexpire_post_config, NULL, before_dbd,
                         APR_HOOK_MIDDLE);
+    ap_hook_child_init(sessionexpire_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(sessionexpire_handler, NULL, NULL, APR_HOOK_MIDDLE);
     se_api_register();
 }

@@ -21,7 +21,7 @@ int se_parse_uint(const char *s, apr_int64_t max, apr_int64_t *out)
             return 0;
         }
         /* Checked before multiplying, so no input can overflow. */
-        if (v > (max - (*s - '0')) / 10) {
+        if (*s - '0' > max || v > (max - (*s - '0')) / 10) {
             return 0;
         }
         v = v * 10 + (*s - '0');

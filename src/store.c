@@ -6,10 +6,13 @@
  * every value passed as text, which every apr_dbd driver accepts.  Every
  * result set is read to its end, as sequential apr_dbd results require.
  */
+#include <string.h>
+
 #include "apr_dbd.h"
 #include "mod_dbd.h"
 #include "apr_optional.h"
 #include "apr_strings.h"
+#include "apr_thread_mutex.h"
 
 #include "se.h"
 #include "sql.h"
@@ -19,9 +22,50 @@ struct se_store {
     request_rec *r;
     ap_dbd_t *dbd;
     apr_dbd_transaction_t *txn;
+    int serialize_writes;       /* see writer_mutex */
 };
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
+
+/*
+ * apr_dbd's sqlite3 driver holds one process-wide mutex around every call,
+ * and SQLite's busy handler waits inside such a call.  So a thread waiting
+ * for the write lock would block, for the whole busy timeout, the very
+ * thread of the same process that holds the lock between two statements of
+ * its transaction.  Writers of one process therefore take turns here;
+ * writers of other processes are sorted out by the busy timeout.
+ */
+#if APR_HAS_THREADS
+static apr_thread_mutex_t *writer_mutex;
+#endif
+
+void se_store_child_init(apr_pool_t *p)
+{
+#if APR_HAS_THREADS
+    if (apr_thread_mutex_create(&writer_mutex, APR_THREAD_MUTEX_DEFAULT, p)
+        != APR_SUCCESS) {
+        writer_mutex = NULL;
+    }
+#endif
+}
+
+static void write_begin(se_store_t *st)
+{
+#if APR_HAS_THREADS
+    if (st->serialize_writes) {
+        apr_thread_mutex_lock(writer_mutex);
+    }
+#endif
+}
+
+static void write_end(se_store_t *st)
+{
+#if APR_HAS_THREADS
+    if (st->serialize_writes) {
+        apr_thread_mutex_unlock(writer_mutex);
+    }
+#endif
+}
 
 const char *se_store_register(apr_pool_t *p, server_rec *s)
 {
@@ -161,6 +205,10 @@ se_store_rc se_store_open(request_rec *r, se_store_t **store)
                       "no database connection (see mod_dbd's messages)");
         return SE_STORE_ERROR;
     }
+#if APR_HAS_THREADS
+    st->serialize_writes = writer_mutex != NULL
+        && strcmp(apr_dbd_name(st->dbd->driver), "sqlite3") == 0;
+#endif
     *store = st;
     return SE_STORE_OK;
 }
@@ -182,12 +230,16 @@ se_store_rc se_store_find_account(se_store_t *st, const char *user,
     return rc;
 }
 
+/* Every transaction here writes, so it holds the writer turn throughout. */
 static se_store_rc txn_begin(se_store_t *st)
 {
-    int rv = apr_dbd_transaction_start(st->dbd->driver, st->r->pool,
-                                       st->dbd->handle, &st->txn);
+    int rv;
 
+    write_begin(st);
+    rv = apr_dbd_transaction_start(st->dbd->driver, st->r->pool,
+                                   st->dbd->handle, &st->txn);
     if (rv) {
+        write_end(st);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, st->r, SELOGNO(0205)
                       "cannot start a transaction: %s",
                       apr_dbd_error(st->dbd->driver, st->dbd->handle, rv));
@@ -207,6 +259,7 @@ static se_store_rc txn_end(se_store_t *st, se_store_rc rc)
     }
     rv = apr_dbd_transaction_end(st->dbd->driver, st->r->pool, st->txn);
     st->txn = NULL;
+    write_end(st);
     if (rv && rc == SE_STORE_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, st->r, SELOGNO(0206)
                       "cannot commit: %s",
@@ -273,8 +326,13 @@ se_store_rc se_store_expire_all(se_store_t *st, apr_int64_t userid,
 {
     const char *args[1] = { int_arg(st, userid) };
 
+    se_store_rc rc;
+
     *count = 0;
-    return run_query(st, SE_SQL_SESSION_DELETE_ALL, args, count);
+    write_begin(st);
+    rc = run_query(st, SE_SQL_SESSION_DELETE_ALL, args, count);
+    write_end(st);
+    return rc;
 }
 
 se_store_rc se_store_expire_ids(se_store_t *st, apr_int64_t userid,

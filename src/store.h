@@ -39,6 +39,9 @@ typedef struct {
  */
 const char *se_store_register(apr_pool_t *p, server_rec *s);
 
+/* Per-process set-up (child_init). */
+void se_store_child_init(apr_pool_t *p);
+
 /* A database connection for this request (released with the request). */
 se_store_rc se_store_open(request_rec *r, se_store_t **store);
 

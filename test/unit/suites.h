@@ -1,0 +1,16 @@
+/*
+ * suites.h - the Check suites of the unit tests of libsecore's pure pieces.
+ */
+#ifndef SE_TEST_SUITES_H
+#define SE_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *args_suite(void);
+Suite *crypto_suite(void);
+Suite *form_suite(void);
+Suite *response_suite(void);
+Suite *sql_suite(void);
+Suite *username_suite(void);
+
+#endif

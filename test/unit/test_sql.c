@@ -1,0 +1,244 @@
+/*
+ * test_sql.c - the statement tables, se_sql_find, se_sql_count_params and
+ * se_sql_schema.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "apr_general.h"
+#include "apr_pools.h"
+
+#include "sql.h"
+#include "suites.h"
+
+#define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static apr_pool_t *pool;
+
+static void setup(void)
+{
+    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
+}
+
+static void teardown(void)
+{
+    apr_pool_destroy(pool);
+    pool = NULL;
+}
+
+static void check_stmt(const se_sql_stmt *st)
+{
+    ck_assert_ptr_nonnull(st->name);
+    ck_assert_ptr_nonnull(st->label);
+    ck_assert_ptr_nonnull(st->sql);
+    ck_assert_msg(st->name[0] != '\0' && st->label[0] != '\0'
+                  && st->sql[0] != '\0', "empty field in %s", st->name);
+    ck_assert_msg(se_sql_count_params(st->sql) == st->nparams,
+                  "%s: %d placeholders in \"%s\", nparams %d", st->name,
+                  se_sql_count_params(st->sql), st->sql, st->nparams);
+}
+
+START_TEST(test_module_stmt_params)
+{
+    check_stmt(&se_sql_module[_i]);
+}
+END_TEST
+
+START_TEST(test_admin_stmt_params)
+{
+    check_stmt(&se_sql_admin[_i]);
+}
+END_TEST
+
+/* Expected parameter counts, as the statement table documents them. */
+START_TEST(test_documented_params)
+{
+    ck_assert_int_eq(se_sql_module[SE_SQL_USER_LOOKUP].nparams, 1);
+    ck_assert_int_eq(se_sql_module[SE_SQL_SESSID_BUMP].nparams, 1);
+    ck_assert_int_eq(se_sql_module[SE_SQL_SESSID_READ].nparams, 1);
+    ck_assert_int_eq(se_sql_module[SE_SQL_SESSION_INSERT].nparams, 7);
+    ck_assert_int_eq(se_sql_module[SE_SQL_SESSION_PURGE].nparams, 2);
+    ck_assert_int_eq(se_sql_module[SE_SQL_SESSION_DELETE_ALL].nparams, 1);
+    ck_assert_int_eq(se_sql_module[SE_SQL_SESSION_DELETE].nparams, 2);
+    ck_assert_int_eq(se_sql_admin[SE_ADMIN_USER_ADD].nparams, 2);
+    ck_assert_int_eq(se_sql_admin[SE_ADMIN_USER_PASSWD].nparams, 2);
+    ck_assert_int_eq(se_sql_admin[SE_ADMIN_USER_STATUS].nparams, 2);
+    ck_assert_int_eq(se_sql_admin[SE_ADMIN_SESSIONS_LIST].nparams, 1);
+    ck_assert_int_eq(se_sql_admin[SE_ADMIN_PURGE].nparams, 1);
+}
+END_TEST
+
+START_TEST(test_names_labels_unique)
+{
+    int i, j;
+
+    for (i = 0; i < SE_SQL_COUNT; i++) {
+        for (j = i + 1; j < SE_SQL_COUNT; j++) {
+            ck_assert_msg(strcasecmp(se_sql_module[i].name,
+                                     se_sql_module[j].name) != 0,
+                          "two statements called %s", se_sql_module[i].name);
+            ck_assert_str_ne(se_sql_module[i].label, se_sql_module[j].label);
+        }
+        /* mod_dbd labels are server-wide: ours carry the module's name */
+        ck_assert_msg(strncmp(se_sql_module[i].label, "sessionexpire_",
+                              strlen("sessionexpire_")) == 0,
+                      "label %s", se_sql_module[i].label);
+    }
+    for (i = 0; i < SE_ADMIN_COUNT; i++) {
+        for (j = i + 1; j < SE_ADMIN_COUNT; j++) {
+            ck_assert_str_ne(se_sql_admin[i].name, se_sql_admin[j].name);
+            ck_assert_str_ne(se_sql_admin[i].label, se_sql_admin[j].label);
+        }
+    }
+}
+END_TEST
+
+/* ---- se_sql_count_params --------------------------------------------- */
+
+static const struct {
+    const char *sql;
+    int n;
+} count_cases[] = {
+    { "", 0 },
+    { "SELECT 1", 0 },
+    { "SELECT %s", 1 },
+    { "%s", 1 },
+    { "%s%s", 2 },
+    { "a = %s AND b = %d", 2 },
+    { "%d %i %u %f %s %pDt", 6 },
+    { "t <= %lld", 1 },
+    { "%lld", 1 },
+    { "%ld %hd %hhd %llu", 4 },
+    { "%lld, %lld, %lld", 3 },
+    { "%%", 0 },
+    { "LIKE 'a%%'", 0 },
+    { "%%s", 0 },
+    { "%%d = %d", 1 },
+    { "%%%s", 1 },
+    { "%%%%", 0 },
+    { "100%", 0 },
+    { "%", 0 },
+    { "% d", 0 },
+    { "%)", 0 },
+    { "%pDi", 1 },
+    { "%pDt %pDz", 2 },
+};
+
+START_TEST(test_count_params)
+{
+    ck_assert_msg(se_sql_count_params(count_cases[_i].sql) == count_cases[_i].n,
+                  "se_sql_count_params(\"%s\") = %d, expected %d",
+                  count_cases[_i].sql, se_sql_count_params(count_cases[_i].sql),
+                  count_cases[_i].n);
+}
+END_TEST
+
+/* ---- se_sql_find ----------------------------------------------------- */
+
+START_TEST(test_find_every_name)
+{
+    int i;
+
+    for (i = 0; i < SE_SQL_COUNT; i++) {
+        ck_assert_int_eq(se_sql_find(se_sql_module[i].name), i);
+    }
+}
+END_TEST
+
+static const struct {
+    const char *name;
+    int id;
+} find_cases[] = {
+    { "UserLookup", SE_SQL_USER_LOOKUP },
+    { "userlookup", SE_SQL_USER_LOOKUP },
+    { "USERLOOKUP", SE_SQL_USER_LOOKUP },
+    { "uSeRlOoKuP", SE_SQL_USER_LOOKUP },
+    { "SessionIdBump", SE_SQL_SESSID_BUMP },
+    { "sessionidread", SE_SQL_SESSID_READ },
+    { "SESSIONINSERT", SE_SQL_SESSION_INSERT },
+    { "SessionPurgeExpired", SE_SQL_SESSION_PURGE },
+    { "sessiondeleteall", SE_SQL_SESSION_DELETE_ALL },
+    { "SessionDelete", SE_SQL_SESSION_DELETE },
+    { "sessiondelete", SE_SQL_SESSION_DELETE },
+    /* unknown */
+    { "", -1 },
+    { "User", -1 },
+    { "UserLookupX", -1 },
+    { "UserLookup ", -1 },
+    { " UserLookup", -1 },
+    { "User_Lookup", -1 },
+    { "SessionDeleteAl", -1 },
+    { "SessionDeleteAlll", -1 },
+    { "UserAdd", -1 },               /* an admin statement, not the module's */
+    { "sessionexpire_user_lookup", -1 },   /* a label is not a name */
+    { "nosuchstatement", -1 },
+};
+
+START_TEST(test_find)
+{
+    ck_assert_msg(se_sql_find(find_cases[_i].name) == find_cases[_i].id,
+                  "se_sql_find(\"%s\") = %d, expected %d", find_cases[_i].name,
+                  se_sql_find(find_cases[_i].name), find_cases[_i].id);
+}
+END_TEST
+
+/* ---- se_sql_schema --------------------------------------------------- */
+
+START_TEST(test_schema)
+{
+    const char *const *schema = se_sql_schema("sqlite3");
+    int i, users = 0, sessions = 0;
+
+    ck_assert_ptr_nonnull(schema);
+    ck_assert_ptr_nonnull(schema[0]);
+    for (i = 0; schema[i]; i++) {
+        ck_assert_msg(schema[i][0] != '\0', "empty schema statement %d", i);
+        if (strstr(schema[i], "se_users")) {
+            users = 1;
+        }
+        if (strstr(schema[i], "se_sessions")) {
+            sessions = 1;
+        }
+        ck_assert_int_lt(i, 100);
+    }
+    ck_assert_msg(users && sessions, "schema lacks se_users or se_sessions");
+
+    ck_assert_ptr_null(se_sql_schema("nosuchdriver"));
+    ck_assert_ptr_null(se_sql_schema(""));
+    ck_assert_ptr_null(se_sql_schema("sqlite"));
+    ck_assert_ptr_null(se_sql_schema("sqlite3x"));
+    ck_assert_ptr_null(se_sql_schema(NULL));
+}
+END_TEST
+
+Suite *sql_suite(void)
+{
+    Suite *s = suite_create("sql");
+    TCase *tc;
+
+    tc = tcase_create("statements");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_module_stmt_params, 0, SE_SQL_COUNT);
+    tcase_add_loop_test(tc, test_admin_stmt_params, 0, SE_ADMIN_COUNT);
+    tcase_add_test(tc, test_documented_params);
+    tcase_add_test(tc, test_names_labels_unique);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("count_params");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_count_params, 0, N_ELEMS(count_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("find");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_find_every_name);
+    tcase_add_loop_test(tc, test_find, 0, N_ELEMS(find_cases));
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("schema");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_schema);
+    suite_add_tcase(s, tc);
+
+    return s;
+}
