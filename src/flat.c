@@ -57,7 +57,12 @@ static body_rc read_body(request_rec *r, apr_off_t cap, char **buf,
     apr_size_t size, got = 0;
     long n = 0;
 
-    if (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK) != OK) {
+    switch (ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) {
+    case OK:
+        break;
+    case HTTP_REQUEST_ENTITY_TOO_LARGE:     /* over httpd's LimitRequestBody */
+        return BODY_TOO_LARGE;
+    default:
         return BODY_UNREADABLE;
     }
     if (r->remaining > cap) {
@@ -126,8 +131,9 @@ int se_flat_serve(request_rec *r, se_dispatch_fn *dispatch)
     char *body = NULL;
     apr_size_t len = 0;
 
-    r->allowed = (AP_METHOD_BIT << M_GET) | (AP_METHOD_BIT << M_POST);
     if (r->method_number != M_GET && r->method_number != M_POST) {
+        /* The Allow header of the 405 is built from allowed_methods. */
+        ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, M_POST, -1);
         return HTTP_METHOD_NOT_ALLOWED;
     }
     req = make_req(r);

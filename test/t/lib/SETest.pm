@@ -1,0 +1,339 @@
+package SETest;
+#
+# Helpers for the .t files of mod_sessionexpire's integration suite.
+#
+#   my ($res, $pairs) = flat_post({ mode => 'sessionexpire', ... }, %opts);
+#   my ($res, $pairs) = flat_post('mode=sessionexpire&user=...', %opts);
+#       POSTs a flat request (a hash ref is sorted by key and form-encoded,
+#       an array ref keeps its order and may repeat keys, a string is the
+#       body as is).  %opts: path (default /interface/flat), method (POST),
+#       headers (array ref of name => value), content_type (default
+#       application/x-www-form-urlencoded; undef sends none), chunked (1, or
+#       an array ref of chunk sizes).  $res is an HTTP::Response; $pairs the
+#       body parsed by parse_flat(), undef if it is not a valid flat body
+#       (the reason is in $SETest::parse_error).
+#   my ($status, $headers, $body, $raw) = raw_request($bytes);
+#       sends exactly $bytes to 127.0.0.1:<port>, reads the answer to EOF
+#       (so send "Connection: close").  $headers: lowercased name => value
+#       (repeated headers joined by ", "); $body dechunked; $raw all bytes.
+#       $SETest::IO_TIMEOUT (30 s) bounds every read and write.
+#   parse_flat($body), parse_urlenc($body): the two response formats.
+#   my ($out, $rc, $err) = admin(@args);
+#   my ($out, $rc, $err) = admin_with_input($stdin, @args);
+#       run sessionexpire-admin on the test database (as the user httpd's
+#       children run as, so that SQLite's WAL files stay writable by them).
+#   my $user = new_user($prefix, $password, $status);  a fresh account.
+#   my @s = sessions_of($user);  ({ id, type, expiry, ip }, ...)
+#   form_escape($string): %XX for every byte but [A-Za-z0-9_.~-].
+#   ok_auth($user, $password, %more): the pairs of a sessionexpire request
+#       with clear authentication.
+#   server_hostport(): "127.0.0.1:<port>" of the server under test.
+use strict;
+use warnings;
+
+use Exporter ();
+use File::Temp ();
+use HTTP::Response ();
+use IO::Socket::INET ();
+use IO::Select ();
+use POSIX ();
+
+use Apache::Test ();
+
+our @ISA    = ('Exporter');
+our @EXPORT = qw(flat_post raw_request parse_flat parse_urlenc admin
+                 admin_with_input new_user sessions_of form_escape
+                 form_encode ok_auth server_hostport);
+
+our $parse_error = '';
+
+our $IO_TIMEOUT = 30;    # seconds, per read or write
+
+sub server_hostport {
+    return '127.0.0.1:' . Apache::Test::vars('port');
+}
+
+sub form_escape {
+    my $s = shift;
+    $s =~ s/([^A-Za-z0-9_.~-])/sprintf('%%%02X', ord $1)/ge;
+    return $s;
+}
+
+# A body from a hash ref (sorted keys) or an array ref (in order).
+sub form_encode {
+    my $pairs = shift;
+    my @list = ref $pairs eq 'HASH'
+        ? map { ($_, $pairs->{$_}) } sort keys %$pairs
+        : @$pairs;
+    my @out;
+    while (my($k, $v) = splice @list, 0, 2) {
+        push @out, form_escape($k) . '=' . form_escape($v);
+    }
+    return join '&', @out;
+}
+
+sub ok_auth {
+    my($user, $password, %more) = @_;
+    return { mode => 'sessionexpire', user => $user,
+             auth_method => 'clear', password => $password, %more };
+}
+
+# The flat response format: key\nvalue\n pairs, nothing else.  Returns a
+# hash ref, or undef (reason in $parse_error) for a trailing partial pair, a
+# repeated key or a CR in the body.
+sub parse_flat {
+    my $body = shift;
+    my %pairs;
+
+    $parse_error = '';
+    if (!defined $body) {
+        $parse_error = 'no body';
+        return undef;
+    }
+    if ($body =~ /\r/) {
+        $parse_error = 'CR in body';
+        return undef;
+    }
+    if ($body ne '' && substr($body, -1) ne "\n") {
+        $parse_error = 'body does not end with a newline';
+        return undef;
+    }
+    my @lines = split /\n/, $body, -1;
+    pop @lines;                 # the empty string after the last "\n"
+    if (@lines % 2) {
+        $parse_error = 'odd number of lines (a trailing partial pair)';
+        return undef;
+    }
+    while (my($k, $v) = splice @lines, 0, 2) {
+        if (exists $pairs{$k}) {
+            $parse_error = "key '$k' appears twice";
+            return undef;
+        }
+        $pairs{$k} = $v;
+    }
+    return \%pairs;
+}
+
+sub url_unescape {
+    my $s = shift;
+    $s =~ tr/+/ /;
+    $s =~ s/%([0-9A-Fa-f]{2})/chr hex $1/ge;
+    return $s;
+}
+
+# responseenc=urlenc: key=value& pairs.  Returns a hash ref or undef.
+sub parse_urlenc {
+    my $body = shift;
+    my %pairs;
+
+    $parse_error = '';
+    if (!defined $body || $body !~ /\A(?:[^=&\s]*=[^=&\s]*&)*\z/) {
+        $parse_error = 'not a sequence of key=value&';
+        return undef;
+    }
+    for my $pair (split /&/, $body) {
+        my($k, $v) = map { url_unescape($_) } split /=/, $pair, 2;
+        if (exists $pairs{$k}) {
+            $parse_error = "key '$k' appears twice";
+            return undef;
+        }
+        $pairs{$k} = $v // '';
+    }
+    return \%pairs;
+}
+
+# Sends $bytes, reads until the server closes the connection.
+sub raw_request {
+    my $bytes = shift;
+    my $sock = IO::Socket::INET->new(PeerAddr => server_hostport(),
+                                     Proto    => 'tcp',
+                                     Timeout  => $IO_TIMEOUT)
+        or die "connect to " . server_hostport() . ": $!";
+    binmode $sock;
+    # The server may answer (413, 405) and close before reading everything.
+    local $SIG{PIPE} = 'IGNORE';
+
+    my $sel = IO::Select->new($sock);
+    my $off = 0;
+    while ($off < length $bytes) {
+        die "raw_request: write timed out" unless $sel->can_write($IO_TIMEOUT);
+        my $n = syswrite $sock, $bytes, length($bytes) - $off, $off;
+        last unless defined $n;
+        $off += $n;
+    }
+
+    my $raw = '';
+    while (1) {
+        die "raw_request: read timed out" unless $sel->can_read($IO_TIMEOUT);
+        my $n = sysread $sock, $raw, 65536, length $raw;
+        last if !defined $n || $n == 0;    # EOF (or a reset after it)
+    }
+    close $sock;
+
+    # Interim responses (100 Continue) come before the real one.
+    (my $final = $raw) =~ s{\A(?:HTTP/\d\.\d 1\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)+}{};
+    my($head, $body) = split /\r\n\r\n/, $final, 2;
+    die "raw_request: no complete response header in:\n$raw\n"
+        unless defined $body;
+    my($status_line, @header_lines) = split /\r\n/, $head;
+    my($status) = $status_line =~ m{^HTTP/\d\.\d (\d{3})}
+        or die "raw_request: bad status line '$status_line'";
+    my %headers;
+    for (@header_lines) {
+        my($name, $value) = /^([^:]+):[ \t]*(.*?)[ \t]*$/
+            or die "raw_request: bad header line '$_'";
+        $name = lc $name;
+        $headers{$name} = exists $headers{$name}
+            ? "$headers{$name}, $value" : $value;
+    }
+    if (($headers{'transfer-encoding'} // '') =~ /chunked/i) {
+        $body = dechunk($body);
+    }
+    return ($status + 0, \%headers, $body, $raw);
+}
+
+sub dechunk {
+    my $in = shift;
+    my $out = '';
+    while ($in =~ s/\A([0-9A-Fa-f]+)[^\r\n]*\r\n//) {
+        my $size = hex $1;
+        last if $size == 0;
+        $out .= substr $in, 0, $size, '';
+        $in =~ s/\A\r\n//;
+    }
+    return $out;
+}
+
+# Splits $body into chunks: $sizes is 1 (chunks of at most 100 bytes) or an
+# array ref of sizes (the last one repeats).
+sub chunk_body {
+    my($body, $sizes) = @_;
+    my @sizes = ref $sizes ? @$sizes : (100);
+    my $out = '';
+    while (length $body) {
+        my $size = @sizes > 1 ? shift @sizes : $sizes[0];
+        my $chunk = substr $body, 0, $size, '';
+        $out .= sprintf("%x\r\n", length $chunk) . $chunk . "\r\n";
+    }
+    return $out . "0\r\n\r\n";
+}
+
+sub flat_post {
+    my($what, %opts) = @_;
+    my $body   = ref $what ? form_encode($what) : $what;
+    my $path   = $opts{path}   // '/interface/flat';
+    my $method = $opts{method} // 'POST';
+    my $ctype  = exists $opts{content_type}
+        ? $opts{content_type} : 'application/x-www-form-urlencoded';
+
+    my $req = "$method $path HTTP/1.1\r\n"
+            . "Host: " . server_hostport() . "\r\n"
+            . "Connection: close\r\n";
+    $req .= "Content-Type: $ctype\r\n" if defined $ctype;
+    my @headers = @{ $opts{headers} || [] };
+    while (my($name, $value) = splice @headers, 0, 2) {
+        $req .= "$name: $value\r\n";
+    }
+    if ($opts{chunked}) {
+        $req .= "Transfer-Encoding: chunked\r\n\r\n"
+              . chunk_body($body, $opts{chunked});
+    }
+    else {
+        $req .= "Content-Length: " . length($body) . "\r\n\r\n" . $body;
+    }
+
+    my(undef, undef, $rbody, $raw) = raw_request($req);
+    $raw =~ s{\A(?:HTTP/\d\.\d 1\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)+}{};
+    my $res = HTTP::Response->parse($raw);
+    $res->content($rbody);      # exactly the bytes received (dechunked)
+    return ($res, parse_flat($rbody));
+}
+
+# sessionexpire-admin on the test database.  Returns (stdout, exit code,
+# stderr).  As root, the tool runs as the user httpd's children run as.
+sub admin_with_input {
+    my($input, @args) = @_;
+    my $admin = $ENV{SE_ADMIN} or die "SE_ADMIN is not set";
+    my $db    = $ENV{SE_DB}    or die "SE_DB is not set";
+    my @cmd = ($admin, '-d', $ENV{SE_DBD_DRIVER} || 'sqlite3', '-p', $db,
+               @args);
+
+    my $in  = File::Temp->new;
+    my $out = File::Temp->new;
+    my $err = File::Temp->new;
+    print $in $input // '';
+    close $in;
+
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        # The child must never return into the test script.
+        eval {
+            open STDIN,  '<', $in->filename  or die;
+            open STDOUT, '>', $out->filename or die;
+            open STDERR, '>', $err->filename or die;
+            if ($> == 0) {
+                my $user = $ENV{SE_RUN_USER} || 'nobody';
+                my(undef, undef, $uid, $gid) = getpwnam $user or die;
+                if (my $group = $ENV{SE_RUN_GROUP}) {
+                    $gid = getgrnam($group) // $gid;
+                }
+                POSIX::setgid($gid) or die;
+                $) = "$gid $gid";
+                POSIX::setuid($uid) or die;
+                die if $> == 0;
+            }
+            no warnings 'exec';
+            exec { $cmd[0] } @cmd;
+        };
+        POSIX::_exit(127);
+    }
+    waitpid $pid, 0;
+    my $rc = $? & 127 ? 128 + ($? & 127) : $? >> 8;
+    return (slurp($out->filename), $rc, slurp($err->filename));
+}
+
+sub admin {
+    return admin_with_input('', @_);
+}
+
+sub slurp {
+    my $file = shift;
+    open my $fh, '<', $file or die "$file: $!";
+    local $/;
+    my $s = <$fh>;
+    return $s // '';
+}
+
+# A new account named $prefix_<unique>; returns the name.  Dies on failure.
+my $user_serial = 0;
+sub new_user {
+    my($prefix, $password, $status) = @_;
+    $prefix   //= 'u';
+    $password //= 'secret';
+    my $name = lc sprintf '%s_%x_%d', $prefix, $$, $user_serial++;
+    die "new_user: '$name' is longer than 25 characters" if length $name > 25;
+
+    my($out, $rc, $err) = admin_with_input("$password\n", 'useradd', $name);
+    die "new_user: useradd $name failed ($rc): $out$err" if $rc;
+    if (defined $status && $status ne 'V') {
+        ($out, $rc, $err) = admin('status', $name, $status);
+        die "new_user: status $name $status failed ($rc): $out$err" if $rc;
+    }
+    return $name;
+}
+
+sub sessions_of {
+    my $user = shift;
+    my($out, $rc, $err) = admin('sessions', $user);
+    die "sessions_of: sessions $user failed ($rc): $out$err" if $rc;
+    my @sessions;
+    for my $line (split /\n/, $out) {
+        my($id, $type, $expiry, $ip) = split /\t/, $line, -1;
+        die "sessions_of: bad line '$line'" unless defined $ip;
+        push @sessions, { id => $id, type => $type, expiry => $expiry,
+                          ip => $ip };
+    }
+    return @sessions;
+}
+
+1;
