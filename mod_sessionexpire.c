@@ -45,8 +45,8 @@ static se_dispatch_fn *find_mode(const char *name)
     return NULL;
 }
 
-/* The reference's order: mode present, (getchallenge,) user name, mode
- * known. */
+/* The reference's order: mode present, getchallenge (which needs nothing
+ * else), user name, mode known. */
 static void dispatch(se_req_t *req)
 {
     const char *mode = se_arg(req, "mode");
@@ -61,6 +61,10 @@ static void dispatch(se_req_t *req)
                                             ": ver", NULL));
         return;
     }
+    if (strcmp(mode, "getchallenge") == 0) {
+        se_mode_getchallenge(req);
+        return;
+    }
     req->user = se_username_canonical(req->r->pool, se_arg(req, "user"));
     if (req->user == NULL) {
         se_resp_fail(req->resp, SE_ERR_NO_USER);
@@ -73,6 +77,7 @@ static void dispatch(se_req_t *req)
         return;
     }
     handler(req);
+    se_store_housekeeping(req->r, req->now, req->cfg->login_limit.window);
 }
 
 static int sessionexpire_handler(request_rec *r)
@@ -91,6 +96,18 @@ static int sessionexpire_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (err != NULL) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, SELOGNO(0101) "%s", err);
         return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    switch (se_cfg_default_secrets(pconf, s)) {
+    case -1:
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, SELOGNO(0102)
+                     "cannot make a challenge secret: OpenSSL's RNG failed");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    case 1:
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, SELOGNO(0103)
+                     "no SessionExpireChallengeSecretFile: using a random"
+                     " secret, so challenges verify only on this server and"
+                     " only until it restarts");
+        break;
     }
     return OK;
 }
@@ -125,6 +142,25 @@ static const command_rec sessionexpire_cmds[] = {
     AP_INIT_TAKE2("SessionExpireSQL", se_set_sql, NULL, RSRC_CONF,
                   "Statement name and SQL replacing one of the module's"
                   " statements (default: the module's own schema)"),
+    AP_INIT_RAW_ARGS("SessionExpireAuthMethods", se_set_auth_methods, NULL,
+                     RSRC_CONF | ACCESS_CONF,
+                     "Authentication methods allowed: any of clear,"
+                     " challenge, cookie, or none (default: all three)"),
+    AP_INIT_TAKE1("SessionExpireChallengeLifetime", se_set_challenge_lifetime,
+                  NULL, RSRC_CONF | ACCESS_CONF,
+                  "How long a challenge is valid (default 60 seconds)"),
+    AP_INIT_TAKE1("SessionExpireChallengeSecretFile", se_set_secret_file,
+                  NULL, RSRC_CONF,
+                  "File holding the site secret challenges are signed with"
+                  " (default: a random secret per start)"),
+    AP_INIT_TAKE123("SessionExpireLoginLimit", se_set_login_limit, NULL,
+                    RSRC_CONF | ACCESS_CONF,
+                    "off, or failures allowed [window [ban]] per user and IP"
+                    " (default: 3 300 300)"),
+    AP_INIT_TAKE1("SessionExpireTestClockFile", se_set_test_clock, NULL,
+                  RSRC_CONF,
+                  "Test suites only (needs -D SESSIONEXPIRE_TESTING): file"
+                  " holding seconds to add to the clock"),
     { NULL }
 };
 

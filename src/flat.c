@@ -10,6 +10,7 @@
 #include "http_protocol.h"
 #include "http_request.h"
 
+#include "clock.h"
 #include "errors.h"
 #include "flat.h"
 #include "form.h"
@@ -121,7 +122,7 @@ static se_req_t *make_req(request_rec *r)
     req->cfg = ap_get_module_config(r->per_dir_config, &sessionexpire_module);
     req->args = apr_hash_make(r->pool);
     req->resp = se_resp_make(r->pool);
-    req->now = apr_time_sec(r->request_time);
+    req->now = se_clock_now(r);
     return req;
 }
 

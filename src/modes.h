@@ -7,6 +7,7 @@
 
 #include "se.h"
 
+void se_mode_getchallenge(se_req_t *req);
 void se_mode_sessiongenerate(se_req_t *req);
 void se_mode_sessionexpire(se_req_t *req);
 

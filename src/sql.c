@@ -41,6 +41,59 @@ const se_sql_stmt se_sql_module[SE_SQL_COUNT] = {
         "SessionDelete", "sessionexpire_session_delete", 2,
         "DELETE FROM se_sessions WHERE userid = %d AND sessid = %d"
     },
+    [SE_SQL_SESSION_LOOKUP] = {
+        "SessionLookup", "sessionexpire_session_lookup", 2,
+        "SELECT auth, timeexpire, ipfixed FROM se_sessions"
+        " WHERE userid = %d AND sessid = %d"
+    },
+    [SE_SQL_SESSION_PURGE_ALL] = {
+        "SessionPurgeAllExpired", "sessionexpire_session_purge_all", 1,
+        "DELETE FROM se_sessions WHERE timeexpire <= %lld"
+    },
+    /* Single use decided by the primary key, atomically, in the database
+     * every node shares.  ON CONFLICT DO NOTHING is SQLite (3.24+) and
+     * PostgreSQL; MySQL spells it INSERT IGNORE. */
+    [SE_SQL_CHALLENGE_USE] = {
+        "ChallengeUse", "sessionexpire_challenge_use", 2,
+        "INSERT INTO se_challenges (challenge, timeexpire) VALUES (%s, %lld)"
+        " ON CONFLICT DO NOTHING"
+    },
+    [SE_SQL_CHALLENGE_PURGE] = {
+        "ChallengePurge", "sessionexpire_challenge_purge", 1,
+        "DELETE FROM se_challenges WHERE timeexpire <= %lld"
+    },
+    [SE_SQL_BAN_CHECK] = {
+        "LoginBanCheck", "sessionexpire_ban_check", 3,
+        "SELECT banned_until FROM se_login_bans"
+        " WHERE username = %s AND ip = %s AND banned_until > %lld"
+    },
+    [SE_SQL_FAILURE_ADD] = {
+        "LoginFailureAdd", "sessionexpire_failure_add", 3,
+        "INSERT INTO se_login_failures (username, ip, failtime)"
+        " VALUES (%s, %s, %lld)"
+    },
+    [SE_SQL_FAILURE_COUNT] = {
+        "LoginFailureCount", "sessionexpire_failure_count", 3,
+        "SELECT COUNT(*) FROM se_login_failures"
+        " WHERE username = %s AND ip = %s AND failtime > %lld"
+    },
+    [SE_SQL_FAILURE_PURGE] = {
+        "LoginFailurePurge", "sessionexpire_failure_purge", 1,
+        "DELETE FROM se_login_failures WHERE failtime <= %lld"
+    },
+    [SE_SQL_BAN_CLEAR] = {
+        "LoginBanClear", "sessionexpire_ban_clear", 2,
+        "DELETE FROM se_login_bans WHERE username = %s AND ip = %s"
+    },
+    [SE_SQL_BAN_ADD] = {
+        "LoginBanAdd", "sessionexpire_ban_add", 3,
+        "INSERT INTO se_login_bans (username, ip, banned_until)"
+        " VALUES (%s, %s, %lld)"
+    },
+    [SE_SQL_BAN_PURGE] = {
+        "LoginBanPurge", "sessionexpire_ban_purge", 1,
+        "DELETE FROM se_login_bans WHERE banned_until <= %lld"
+    },
 };
 
 const se_sql_stmt se_sql_admin[SE_ADMIN_COUNT] = {
@@ -89,6 +142,20 @@ static const char *const schema_sqlite3[] = {
     " PRIMARY KEY (userid, sessid))",
     "CREATE INDEX IF NOT EXISTS se_sessions_expire"
     " ON se_sessions (timeexpire)",
+    "CREATE TABLE IF NOT EXISTS se_challenges ("
+    " challenge VARCHAR(100) PRIMARY KEY,"
+    " timeexpire BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS se_login_failures ("
+    " username VARCHAR(25) NOT NULL,"
+    " ip VARCHAR(45) NOT NULL,"
+    " failtime BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS se_login_failures_pair"
+    " ON se_login_failures (username, ip, failtime)",
+    "CREATE TABLE IF NOT EXISTS se_login_bans ("
+    " username VARCHAR(25) NOT NULL,"
+    " ip VARCHAR(45) NOT NULL,"
+    " banned_until BIGINT NOT NULL,"
+    " PRIMARY KEY (username, ip))",
     NULL
 };
 

@@ -32,6 +32,12 @@ typedef struct {
     const char *bound_ip;       /* "" when not bound */
 } se_new_session_t;
 
+typedef struct {
+    const char *auth;
+    apr_int64_t expires;
+    const char *bound_ip;       /* "" when not bound */
+} se_session_t;
+
 /*
  * Registers our statements with mod_dbd for every server (post_config,
  * before mod_dbd's own post_config).  Returns an error message when mod_dbd
@@ -60,5 +66,37 @@ se_store_rc se_store_expire_all(se_store_t *st, apr_int64_t userid,
  * transaction; ids that do not exist are ignored. */
 se_store_rc se_store_expire_ids(se_store_t *st, apr_int64_t userid,
                                 const apr_array_header_t *ids, int *count);
+
+/* The session (userid, sessid), or SE_STORE_NOTFOUND. */
+se_store_rc se_store_find_session(se_store_t *st, apr_int64_t userid,
+                                  apr_int64_t sessid, se_session_t *sess);
+
+/* Marks `challenge` used until `expires`; *first_use is 1 only for the one
+ * request, across every process and node, that used it first. */
+se_store_rc se_store_use_challenge(se_store_t *st, const char *challenge,
+                                   apr_int64_t expires, int *first_use);
+
+/* *banned is 1 while the (user, ip) pair is banned at `now`. */
+se_store_rc se_store_ban_active(se_store_t *st, const char *user,
+                                const char *ip, apr_int64_t now,
+                                int *banned);
+
+/*
+ * Counts a failed login of (user, ip) at `now`; when that makes more than
+ * `allowed` failures within `window` seconds, bans the pair until
+ * now + `ban` and sets *banned.
+ */
+se_store_rc se_store_record_failure(se_store_t *st, const char *user,
+                                    const char *ip, apr_int64_t now,
+                                    int allowed, apr_int64_t window,
+                                    apr_int64_t ban, int *banned);
+
+/*
+ * Removes expired sessions, used challenges, old failures and lifted bans,
+ * at most once a minute per process: the module cleans up after itself
+ * without adding writes to most requests.
+ */
+void se_store_housekeeping(request_rec *r, apr_int64_t now,
+                           apr_int64_t failure_window);
 
 #endif
