@@ -26,12 +26,15 @@ my @types = (
 plan tests => 3 * @types;
 
 my $pw = 'Type5';
-my $user = new_user('ctype', $pw);
-my $body = "mode=sessionexpire&user=$user&auth_method=clear&password=$pw";
-my $bad  = "mode=sessionexpire&user=$user&auth_method=clear&password=x$pw";
 
 for (@types) {
     my($name, $type) = @$_;
+    # A user per case: more than 3 wrong passwords for one user and IP
+    # would (rightly) ban the pair.
+    my $user = new_user('ctype', $pw);
+    my $body = "mode=sessionexpire&user=$user&auth_method=clear&password=$pw";
+    my $bad  = "mode=sessionexpire&user=$user&auth_method=clear&password=x$pw";
+
     my($res, $p) = flat_post($body, content_type => $type);
     is $res->code, 200, "$name: HTTP 200";
     is_deeply $p, { success => 'OK' }, "$name: body parsed, request OK"
