@@ -159,10 +159,49 @@ static const char *const schema_sqlite3[] = {
     NULL
 };
 
+/* PostgreSQL: the same tables; userid from a sequence. */
+static const char *const schema_pgsql[] = {
+    "CREATE TABLE IF NOT EXISTS se_users ("
+    " userid BIGSERIAL PRIMARY KEY,"
+    " username VARCHAR(25) NOT NULL UNIQUE,"
+    " password_md5 CHAR(32) NOT NULL,"
+    " status CHAR(1) NOT NULL DEFAULT 'V',"
+    " next_sessid BIGINT NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS se_sessions ("
+    " userid BIGINT NOT NULL,"
+    " sessid BIGINT NOT NULL,"
+    " auth VARCHAR(64) NOT NULL,"
+    " exptype VARCHAR(5) NOT NULL,"
+    " timecreate BIGINT NOT NULL,"
+    " timeexpire BIGINT NOT NULL,"
+    " ipfixed VARCHAR(45) NOT NULL DEFAULT '',"
+    " PRIMARY KEY (userid, sessid))",
+    "CREATE INDEX IF NOT EXISTS se_sessions_expire"
+    " ON se_sessions (timeexpire)",
+    "CREATE TABLE IF NOT EXISTS se_challenges ("
+    " challenge VARCHAR(100) PRIMARY KEY,"
+    " timeexpire BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS se_login_failures ("
+    " username VARCHAR(25) NOT NULL,"
+    " ip VARCHAR(45) NOT NULL,"
+    " failtime BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS se_login_failures_pair"
+    " ON se_login_failures (username, ip, failtime)",
+    "CREATE TABLE IF NOT EXISTS se_login_bans ("
+    " username VARCHAR(25) NOT NULL,"
+    " ip VARCHAR(45) NOT NULL,"
+    " banned_until BIGINT NOT NULL,"
+    " PRIMARY KEY (username, ip))",
+    NULL
+};
+
 const char *const *se_sql_schema(const char *driver)
 {
     if (driver && strcmp(driver, "sqlite3") == 0) {
         return schema_sqlite3;
+    }
+    if (driver && strcmp(driver, "pgsql") == 0) {
+        return schema_pgsql;
     }
     return NULL;
 }
