@@ -122,76 +122,70 @@ const se_sql_stmt se_sql_admin[SE_ADMIN_COUNT] = {
     },
 };
 
-/* WAL lets readers run beside the one writer; it persists in the file. */
+/* The tables that are written the same way for every database. */
+#define SCHEMA_SESSIONS_INDEX \
+    "CREATE INDEX IF NOT EXISTS se_sessions_expire" \
+    " ON se_sessions (timeexpire)"
+#define SCHEMA_CHALLENGES \
+    "CREATE TABLE IF NOT EXISTS se_challenges (" \
+    " challenge VARCHAR(100) PRIMARY KEY," \
+    " timeexpire BIGINT NOT NULL)"
+#define SCHEMA_LOGIN_FAILURES \
+    "CREATE TABLE IF NOT EXISTS se_login_failures (" \
+    " username VARCHAR(25) NOT NULL," \
+    " ip VARCHAR(45) NOT NULL," \
+    " failtime BIGINT NOT NULL)"
+#define SCHEMA_LOGIN_FAILURES_INDEX \
+    "CREATE INDEX IF NOT EXISTS se_login_failures_pair" \
+    " ON se_login_failures (username, ip, failtime)"
+#define SCHEMA_LOGIN_BANS \
+    "CREATE TABLE IF NOT EXISTS se_login_bans (" \
+    " username VARCHAR(25) NOT NULL," \
+    " ip VARCHAR(45) NOT NULL," \
+    " banned_until BIGINT NOT NULL," \
+    " PRIMARY KEY (username, ip))"
+/* se_sessions, with the type of its ids as the only difference. */
+#define SCHEMA_SESSIONS(id_type) \
+    "CREATE TABLE IF NOT EXISTS se_sessions (" \
+    " userid " id_type " NOT NULL," \
+    " sessid " id_type " NOT NULL," \
+    " auth VARCHAR(64) NOT NULL," \
+    " exptype VARCHAR(5) NOT NULL," \
+    " timecreate BIGINT NOT NULL," \
+    " timeexpire BIGINT NOT NULL," \
+    " ipfixed VARCHAR(45) NOT NULL DEFAULT ''," \
+    " PRIMARY KEY (userid, sessid))"
+#define SCHEMA_USERS(id_column) \
+    "CREATE TABLE IF NOT EXISTS se_users (" \
+    " userid " id_column "," \
+    " username VARCHAR(25) NOT NULL UNIQUE," \
+    " password_md5 CHAR(32) NOT NULL," \
+    " status CHAR(1) NOT NULL DEFAULT 'V'," \
+    " next_sessid BIGINT NOT NULL DEFAULT 0)"
+
+/* SQLite: WAL lets readers run beside the one writer; it persists in the
+ * file.  INTEGER PRIMARY KEY is SQLite's auto-assigned row id. */
 static const char *const schema_sqlite3[] = {
     "PRAGMA journal_mode=WAL",
-    "CREATE TABLE IF NOT EXISTS se_users ("
-    " userid INTEGER PRIMARY KEY,"
-    " username VARCHAR(25) NOT NULL UNIQUE,"
-    " password_md5 CHAR(32) NOT NULL,"
-    " status CHAR(1) NOT NULL DEFAULT 'V',"
-    " next_sessid INTEGER NOT NULL DEFAULT 0)",
-    "CREATE TABLE IF NOT EXISTS se_sessions ("
-    " userid INTEGER NOT NULL,"
-    " sessid INTEGER NOT NULL,"
-    " auth CHAR(10) NOT NULL,"
-    " exptype VARCHAR(5) NOT NULL,"
-    " timecreate BIGINT NOT NULL,"
-    " timeexpire BIGINT NOT NULL,"
-    " ipfixed VARCHAR(45) NOT NULL DEFAULT '',"
-    " PRIMARY KEY (userid, sessid))",
-    "CREATE INDEX IF NOT EXISTS se_sessions_expire"
-    " ON se_sessions (timeexpire)",
-    "CREATE TABLE IF NOT EXISTS se_challenges ("
-    " challenge VARCHAR(100) PRIMARY KEY,"
-    " timeexpire BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS se_login_failures ("
-    " username VARCHAR(25) NOT NULL,"
-    " ip VARCHAR(45) NOT NULL,"
-    " failtime BIGINT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS se_login_failures_pair"
-    " ON se_login_failures (username, ip, failtime)",
-    "CREATE TABLE IF NOT EXISTS se_login_bans ("
-    " username VARCHAR(25) NOT NULL,"
-    " ip VARCHAR(45) NOT NULL,"
-    " banned_until BIGINT NOT NULL,"
-    " PRIMARY KEY (username, ip))",
+    SCHEMA_USERS("INTEGER PRIMARY KEY"),
+    SCHEMA_SESSIONS("INTEGER"),
+    SCHEMA_SESSIONS_INDEX,
+    SCHEMA_CHALLENGES,
+    SCHEMA_LOGIN_FAILURES,
+    SCHEMA_LOGIN_FAILURES_INDEX,
+    SCHEMA_LOGIN_BANS,
     NULL
 };
 
-/* PostgreSQL: the same tables; userid from a sequence. */
+/* PostgreSQL: userid from a sequence. */
 static const char *const schema_pgsql[] = {
-    "CREATE TABLE IF NOT EXISTS se_users ("
-    " userid BIGSERIAL PRIMARY KEY,"
-    " username VARCHAR(25) NOT NULL UNIQUE,"
-    " password_md5 CHAR(32) NOT NULL,"
-    " status CHAR(1) NOT NULL DEFAULT 'V',"
-    " next_sessid BIGINT NOT NULL DEFAULT 0)",
-    "CREATE TABLE IF NOT EXISTS se_sessions ("
-    " userid BIGINT NOT NULL,"
-    " sessid BIGINT NOT NULL,"
-    " auth VARCHAR(64) NOT NULL,"
-    " exptype VARCHAR(5) NOT NULL,"
-    " timecreate BIGINT NOT NULL,"
-    " timeexpire BIGINT NOT NULL,"
-    " ipfixed VARCHAR(45) NOT NULL DEFAULT '',"
-    " PRIMARY KEY (userid, sessid))",
-    "CREATE INDEX IF NOT EXISTS se_sessions_expire"
-    " ON se_sessions (timeexpire)",
-    "CREATE TABLE IF NOT EXISTS se_challenges ("
-    " challenge VARCHAR(100) PRIMARY KEY,"
-    " timeexpire BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS se_login_failures ("
-    " username VARCHAR(25) NOT NULL,"
-    " ip VARCHAR(45) NOT NULL,"
-    " failtime BIGINT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS se_login_failures_pair"
-    " ON se_login_failures (username, ip, failtime)",
-    "CREATE TABLE IF NOT EXISTS se_login_bans ("
-    " username VARCHAR(25) NOT NULL,"
-    " ip VARCHAR(45) NOT NULL,"
-    " banned_until BIGINT NOT NULL,"
-    " PRIMARY KEY (username, ip))",
+    SCHEMA_USERS("BIGSERIAL PRIMARY KEY"),
+    SCHEMA_SESSIONS("BIGINT"),
+    SCHEMA_SESSIONS_INDEX,
+    SCHEMA_CHALLENGES,
+    SCHEMA_LOGIN_FAILURES,
+    SCHEMA_LOGIN_FAILURES_INDEX,
+    SCHEMA_LOGIN_BANS,
     NULL
 };
 
