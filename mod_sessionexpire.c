@@ -91,7 +91,7 @@ static int sessionexpire_handler(request_rec *r)
 static int sessionexpire_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                      apr_pool_t *ptemp, server_rec *s)
 {
-    const char *err = se_store_register(pconf, s);
+    const char *err = se_store_register(pconf, ptemp, s);
 
     if (err != NULL) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, SELOGNO(0101) "%s", err);

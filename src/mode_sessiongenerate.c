@@ -69,7 +69,13 @@ void se_mode_sessiongenerate(se_req_t *req)
         se_resp_fail(req->resp, SE_ERR_INTERNAL);
         return;
     }
-    if (se_store_create_session(store, &s, &sessid) != SE_STORE_OK) {
+    switch (se_store_create_session(store, &s, &sessid)) {
+    case SE_STORE_OK:
+        break;
+    case SE_STORE_EXHAUSTED:
+        se_resp_fail(req->resp, SE_ERR_INTERNAL);
+        return;
+    default:
         se_resp_fail(req->resp, SE_ERR_DB_UNAVAILABLE);
         return;
     }

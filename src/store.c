@@ -15,12 +15,15 @@
 #include "apr_thread_mutex.h"
 #include "apr_atomic.h"
 
+#include "args.h"
+#include "crypto.h"
 #include "se.h"
 #include "sql.h"
 #include "store.h"
 
 struct se_store {
     request_rec *r;
+    const se_srv_cfg *cfg;      /* the statements' labels */
     ap_dbd_t *dbd;
     apr_dbd_transaction_t *txn;
     int serialize_writes;       /* see writer_mutex */
@@ -68,26 +71,53 @@ static void write_end(se_store_t *st)
 #endif
 }
 
-const char *se_store_register(apr_pool_t *p, server_rec *s)
+/*
+ * The mod_dbd label of a statement: ours for the default SQL; for a
+ * SessionExpireSQL one, ours plus a digest of the SQL.  Virtual hosts
+ * without mod_dbd directives share the main server's statement table, so
+ * one label must always mean one statement text.
+ */
+static const char *statement_label(apr_pool_t *p, se_sql_id id,
+                                   const char *sql)
+{
+    if (sql == se_sql_module[id].sql) {
+        return se_sql_module[id].label;
+    }
+    return apr_pstrcat(p, se_sql_module[id].label, "_",
+                       se_md5_hex(p, sql, strlen(sql)), NULL);
+}
+
+const char *se_store_register(apr_pool_t *p, apr_pool_t *ptemp,
+                              server_rec *s)
 {
     APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *dbd_prepare =
         APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
+    module *dbd_module = ap_find_linked_module("mod_dbd.c");
+    apr_hash_t *registered = apr_hash_make(ptemp);
     int i;
 
     dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    if (dbd_prepare == NULL || dbd_acquire == NULL) {
+    if (dbd_prepare == NULL || dbd_acquire == NULL || dbd_module == NULL) {
         return "mod_sessionexpire needs mod_dbd: add LoadModule dbd_module"
                " before LoadModule sessionexpire_module";
     }
-    /* Every virtual host has its own merged copy of mod_dbd's statements,
-     * so each server gets ours, with its own SessionExpireSQL. */
     for (; s; s = s->next) {
-        const se_srv_cfg *cfg = ap_get_module_config(s->module_config,
-                                                     &sessionexpire_module);
+        se_srv_cfg *cfg = ap_get_module_config(s->module_config,
+                                               &sessionexpire_module);
+        /* Only compared, never looked into: which statement table this
+         * server shares with others. */
+        void *table = ap_get_module_config(s->module_config, dbd_module);
 
         for (i = 0; i < SE_SQL_COUNT; i++) {
-            dbd_prepare(s, se_srv_sql(cfg, (se_sql_id)i),
-                        se_sql_module[i].label);
+            const char *sql = se_srv_sql(cfg, (se_sql_id)i);
+            const char *key;
+
+            cfg->label[i] = statement_label(p, (se_sql_id)i, sql);
+            key = apr_psprintf(ptemp, "%pp %s", table, cfg->label[i]);
+            if (apr_hash_get(registered, key, APR_HASH_KEY_STRING) == NULL) {
+                apr_hash_set(registered, key, APR_HASH_KEY_STRING, key);
+                dbd_prepare(s, sql, cfg->label[i]);
+            }
         }
     }
     return NULL;
@@ -108,7 +138,7 @@ static se_store_rc db_error(se_store_t *st, se_sql_id id, int rv)
 static apr_dbd_prepared_t *statement(se_store_t *st, se_sql_id id)
 {
     apr_dbd_prepared_t *stmt = apr_hash_get(st->dbd->prepared,
-                                            se_sql_module[id].label,
+                                            st->cfg->label[id],
                                             APR_HASH_KEY_STRING);
 
     if (stmt == NULL) {
@@ -200,6 +230,8 @@ se_store_rc se_store_open(request_rec *r, se_store_t **store)
     se_store_t *st = apr_pcalloc(r->pool, sizeof(*st));
 
     st->r = r;
+    st->cfg = ap_get_module_config(r->server->module_config,
+                                   &sessionexpire_module);
     st->dbd = dbd_acquire ? dbd_acquire(r) : NULL;
     if (st->dbd == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, SELOGNO(0204)
@@ -304,6 +336,13 @@ se_store_rc se_store_create_session(se_store_t *st, const se_new_session_t *s,
         return rc;
     }
     rc = next_sessid(st, s->userid, sessid);
+    if (rc == SE_STORE_OK && (*sessid < 1 || *sessid > SE_SESSID_MAX)) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, st->r, SELOGNO(0208)
+                      "user id %" APR_INT64_T_FMT " has used up its session"
+                      " ids (next would be %" APR_INT64_T_FMT ")", s->userid,
+                      *sessid);
+        rc = SE_STORE_EXHAUSTED;
+    }
     if (rc == SE_STORE_OK) {
         purge[0] = int_arg(st, s->userid);
         purge[1] = int_arg(st, s->created);

@@ -12,7 +12,8 @@
 typedef enum {
     SE_STORE_OK = 0,
     SE_STORE_NOTFOUND,
-    SE_STORE_ERROR              /* database unreachable or a query failed */
+    SE_STORE_ERROR,             /* database unreachable or a query failed */
+    SE_STORE_EXHAUSTED          /* the user's session ids are used up */
 } se_store_rc;
 
 typedef struct se_store se_store_t;
@@ -40,10 +41,12 @@ typedef struct {
 
 /*
  * Registers our statements with mod_dbd for every server (post_config,
- * before mod_dbd's own post_config).  Returns an error message when mod_dbd
- * is not loaded.
+ * before mod_dbd's own post_config) and records in each server's config
+ * the labels to find them by.  Returns an error message when mod_dbd is
+ * not loaded.
  */
-const char *se_store_register(apr_pool_t *p, server_rec *s);
+const char *se_store_register(apr_pool_t *p, apr_pool_t *ptemp,
+                              server_rec *s);
 
 /* Per-process set-up (child_init). */
 void se_store_child_init(apr_pool_t *p);
@@ -55,7 +58,9 @@ se_store_rc se_store_find_account(se_store_t *st, const char *user,
                                   se_account_t *acct);
 
 /* Allocates the user's next session id (ids only grow), removes the
- * user's expired sessions and inserts the new one, in one transaction. */
+ * user's expired sessions and inserts the new one, in one transaction.
+ * SE_STORE_EXHAUSTED when the next id would pass SE_SESSID_MAX: an id the
+ * protocol could not name in expire_id_<N> is never handed out. */
 se_store_rc se_store_create_session(se_store_t *st, const se_new_session_t *s,
                                     apr_int64_t *sessid);
 
