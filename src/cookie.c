@@ -29,6 +29,8 @@ static char *trimmed(apr_pool_t *p, const char *start, const char *end)
     return apr_pstrmemdup(p, start, (apr_size_t)(end - start));
 }
 
+/* Cookies are separated by ';'; also by ',', because httpd joins repeated
+ * Cookie headers with ", " (a cookie value cannot hold a comma). */
 void se_cookie_collect(apr_pool_t *p, const char *header, const char *name,
                        apr_array_header_t *values, int max)
 {
@@ -36,7 +38,7 @@ void se_cookie_collect(apr_pool_t *p, const char *header, const char *name,
     const char *s = header;
 
     while (s && *s && values->nelts < max) {
-        const char *end = strchr(s, ';');
+        const char *end = strpbrk(s, ";,");
         const char *stop = end ? end : s + strlen(s);
         const char *eq = memchr(s, '=', (apr_size_t)(stop - s));
 

@@ -15,8 +15,8 @@
 /*
  * Appends to `values` (an array of const char *) the value of every cookie
  * called `name` in the Cookie header value `header`, in order, until the
- * array holds `max` values.  Surrounding blanks and double quotes are
- * removed from values.
+ * array holds `max` values.  Cookies are separated by ';' or ','.
+ * Surrounding blanks and double quotes are removed from values.
  */
 void se_cookie_collect(apr_pool_t *p, const char *header, const char *name,
                        apr_array_header_t *values, int max);

@@ -16,6 +16,8 @@ int main(void)
         return EXIT_FAILURE;
     }
     sr = srunner_create(args_suite());
+    srunner_add_suite(sr, challenge_suite());
+    srunner_add_suite(sr, cookie_suite());
     srunner_add_suite(sr, crypto_suite());
     srunner_add_suite(sr, form_suite());
     srunner_add_suite(sr, response_suite());

@@ -7,6 +7,8 @@
 #include <check.h>
 
 Suite *args_suite(void);
+Suite *challenge_suite(void);
+Suite *cookie_suite(void);
 Suite *crypto_suite(void);
 Suite *form_suite(void);
 Suite *response_suite(void);

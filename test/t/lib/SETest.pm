@@ -28,6 +28,26 @@ package SETest;
 #   ok_auth($user, $password, %more): the pairs of a sessionexpire request
 #       with clear authentication.
 #   server_hostport(): "127.0.0.1:<port>" of the server under test.
+#
+# flat_post also takes host => NAME (the Host header, for a name-based
+# virtual host on the server's own port) and local_addr => ADDR (the
+# client's source address, e.g. 127.0.0.2: httpd then sees that client IP);
+# raw_request connects from $SETest::LOCAL_ADDR when it is set.
+#
+# The test clock and challenges:
+#   set_clock($offset): writes $offset (signed seconds) to the test clock
+#       file ($ENV{SE_CLOCK}); the module adds it to its clock from the next
+#       request on.  A test file that sets it gets it put back to 0 when it
+#       ends (an END block here), however it ends.
+#   clock_offset(): the offset last set by this process (0 at first).
+#   my $chal = get_challenge(%opts);
+#       a getchallenge request (%opts go to flat_post: path, host,
+#       local_addr, ...); dies unless it succeeds with a challenge.  Returns
+#       just the challenge, in any context (so it can be an argument).
+#   my($chal, $pairs, $res) = get_challenge_full(%opts);
+#       the same, with the whole answer.
+#   challenge_response($challenge, $password):
+#       md5_hex($challenge . md5_hex($password)), lower case.
 use strict;
 use warnings;
 
@@ -36,6 +56,7 @@ use File::Temp ();
 use HTTP::Response ();
 use IO::Socket::INET ();
 use IO::Select ();
+use Digest::MD5 ();
 use POSIX ();
 
 use Apache::Test ();
@@ -43,11 +64,15 @@ use Apache::Test ();
 our @ISA    = ('Exporter');
 our @EXPORT = qw(flat_post raw_request parse_flat parse_urlenc admin
                  admin_with_input new_user sessions_of form_escape
-                 form_encode ok_auth server_hostport);
+                 form_encode ok_auth server_hostport
+                 set_clock clock_offset get_challenge get_challenge_full
+                 challenge_response);
 
 our $parse_error = '';
 
 our $IO_TIMEOUT = 30;    # seconds, per read or write
+
+our $LOCAL_ADDR;         # source address of raw_request's connections
 
 sub server_hostport {
     return '127.0.0.1:' . Apache::Test::vars('port');
@@ -147,8 +172,11 @@ sub raw_request {
     my $bytes = shift;
     my $sock = IO::Socket::INET->new(PeerAddr => server_hostport(),
                                      Proto    => 'tcp',
-                                     Timeout  => $IO_TIMEOUT)
-        or die "connect to " . server_hostport() . ": $!";
+                                     Timeout  => $IO_TIMEOUT,
+                                     defined $LOCAL_ADDR
+                                         ? (LocalAddr => $LOCAL_ADDR) : ())
+        or die "connect to " . server_hostport()
+             . (defined $LOCAL_ADDR ? " from $LOCAL_ADDR" : '') . ": $!";
     binmode $sock;
     # The server may answer (413, 405) and close before reading everything.
     local $SIG{PIPE} = 'IGNORE';
@@ -226,8 +254,10 @@ sub flat_post {
     my $ctype  = exists $opts{content_type}
         ? $opts{content_type} : 'application/x-www-form-urlencoded';
 
+    my $host   = $opts{host} // server_hostport();
+
     my $req = "$method $path HTTP/1.1\r\n"
-            . "Host: " . server_hostport() . "\r\n"
+            . "Host: $host\r\n"
             . "Connection: close\r\n";
     $req .= "Content-Type: $ctype\r\n" if defined $ctype;
     my @headers = @{ $opts{headers} || [] };
@@ -242,11 +272,70 @@ sub flat_post {
         $req .= "Content-Length: " . length($body) . "\r\n\r\n" . $body;
     }
 
+    local $LOCAL_ADDR = $opts{local_addr} if defined $opts{local_addr};
     my(undef, undef, $rbody, $raw) = raw_request($req);
     $raw =~ s{\A(?:HTTP/\d\.\d 1\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)+}{};
     my $res = HTTP::Response->parse($raw);
     $res->content($rbody);      # exactly the bytes received (dechunked)
     return ($res, parse_flat($rbody));
+}
+
+# The test clock.  $clock_owner: the process that last changed it, the one
+# whose END block puts it back (not the children it forks).
+my $clock_offset = 0;
+my $clock_owner;
+
+sub clock_offset {
+    return $clock_offset;
+}
+
+sub set_clock {
+    my $offset = shift;
+    my $file = $ENV{SE_CLOCK};
+    die "set_clock: SE_CLOCK is not set (run the suite through "
+      . "test/run-httpd-tests)\n" unless length($file // '');
+    die "set_clock: '$offset' is not an integer\n"
+        unless defined $offset && $offset =~ /\A-?\d+\z/;
+
+    # A new file renamed into place: httpd never reads a partial one.
+    my $tmp = "$file.$$.tmp";
+    open my $fh, '>', $tmp or die "set_clock: $tmp: $!\n";
+    print $fh "$offset\n";
+    close $fh or die "set_clock: $tmp: $!\n";
+    chmod 0644, $tmp;
+    rename $tmp, $file or die "set_clock: rename $tmp to $file: $!\n";
+    $clock_offset = $offset + 0;
+    $clock_owner  = $$;
+    return $clock_offset;
+}
+
+END {
+    if (defined $clock_owner && $clock_owner == $$ && $clock_offset != 0) {
+        local($!, $@, $?);
+        eval { set_clock(0) };
+        warn "could not reset the test clock: $@" if $@;
+    }
+}
+
+sub challenge_response {
+    my($challenge, $password) = @_;
+    return Digest::MD5::md5_hex($challenge . Digest::MD5::md5_hex($password));
+}
+
+sub get_challenge {
+    my($chal) = get_challenge_full(@_);
+    return $chal;
+}
+
+sub get_challenge_full {
+    my %opts = @_;
+    my($res, $p) = flat_post({ mode => 'getchallenge' }, %opts);
+    if (!$p || ($p->{success} // '') ne 'OK'
+        || !length($p->{challenge} // '')) {
+        die "get_challenge: unexpected answer: " . $res->code . "\n"
+          . $res->content . "\n";
+    }
+    return ($p->{challenge}, $p, $res);
 }
 
 # sessionexpire-admin on the test database.  Returns (stdout, exit code,

@@ -1,0 +1,166 @@
+package SEModes;
+#
+# Helpers for the mode_*.t and admin_*.t files (on top of SETest.pm).
+#
+#   my($res, $p) = generate($user, $password, %more);
+#       a sessiongenerate request with clear authentication (%more: more
+#       request pairs; path => ... goes to flat_post as its path).
+#   my($res, $p) = expire($user, $password, %more);   the same, sessionexpire.
+#   my($id, $auth) = generate_ok($user, $password, %more);
+#       a sessiongenerate that must succeed: dies (failing the test file)
+#       with the response otherwise.
+#   my @ids = session_ids($user);  the ids "sessionexpire-admin sessions"
+#       lists, in order.
+#   my $out = sql($statement);
+#       runs SQL on the test database with the sqlite3 CLI (as the user
+#       httpd's children run as, like SETest::admin), returns its output
+#       (rows of |-separated columns); dies on failure.
+#   my $uid = userid_of($user);
+#   plant_session($user, $sessid, $timeexpire, %cols);
+#       inserts a session row directly (exptype short, auth AAAAAAAAAA,
+#       timecreate $timeexpire - 86400, no IP, unless %cols says otherwise).
+#   my($res, $p) = host_post($host, \%pairs, %opts);
+#       like flat_post but with Host: $host (a name-based virtual host on
+#       the server's own port); %opts: path.
+use strict;
+use warnings;
+
+use Exporter ();
+use File::Temp ();
+use HTTP::Response ();
+use POSIX ();
+
+use SETest;
+
+our @ISA    = ('Exporter');
+our @EXPORT = qw(generate expire generate_ok session_ids sql userid_of
+                 plant_session host_post sql_quote);
+
+sub request_for {
+    my($mode, $user, $password, %more) = @_;
+    my $path = delete $more{path};
+    my %pairs = (mode => $mode, user => $user, auth_method => 'clear',
+                 password => $password, %more);
+    # A value of undef leaves the key out.
+    delete $pairs{$_} for grep { !defined $pairs{$_} } keys %pairs;
+    return flat_post(\%pairs, defined $path ? (path => $path) : ());
+}
+
+sub generate { return request_for('sessiongenerate', @_) }
+sub expire   { return request_for('sessionexpire', @_) }
+
+sub generate_ok {
+    my($user, $password, %more) = @_;
+    my($res, $p) = generate($user, $password, %more);
+    my $s = $p && $p->{ljsession} // '';
+    if ($res->code != 200 || !$p || ($p->{success} // '') ne 'OK'
+        || $s !~ /^ws:\Q$user\E:(\d+):([A-Za-z0-9]{10})\z/) {
+        die "generate_ok($user): unexpected answer: " . $res->code . "\n"
+          . $res->content . "\n";
+    }
+    return ($1, $2);
+}
+
+sub session_ids {
+    return map { $_->{id} } sessions_of(shift);
+}
+
+sub sql_quote {
+    my $s = shift;
+    $s =~ s/'/''/g;
+    return "'$s'";
+}
+
+# Runs a command as the user httpd's children run as (when we are root);
+# returns (stdout, exit code, stderr).
+sub run_as_httpd_user {
+    my @cmd = @_;
+    my $out = File::Temp->new;
+    my $err = File::Temp->new;
+
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        eval {
+            open STDIN,  '<', '/dev/null'    or die;
+            open STDOUT, '>', $out->filename or die;
+            open STDERR, '>', $err->filename or die;
+            if ($> == 0) {
+                my $user = $ENV{SE_RUN_USER} || 'nobody';
+                my(undef, undef, $uid, $gid) = getpwnam $user or die;
+                if (my $group = $ENV{SE_RUN_GROUP}) {
+                    $gid = getgrnam($group) // $gid;
+                }
+                POSIX::setgid($gid) or die;
+                $) = "$gid $gid";
+                POSIX::setuid($uid) or die;
+                die if $> == 0;
+            }
+            no warnings 'exec';
+            exec { $cmd[0] } @cmd;
+        };
+        POSIX::_exit(127);
+    }
+    waitpid $pid, 0;
+    my $rc = $? & 127 ? 128 + ($? & 127) : $? >> 8;
+    return (slurp($out->filename), $rc, slurp($err->filename));
+}
+
+sub slurp {
+    my $file = shift;
+    open my $fh, '<', $file or die "$file: $!";
+    local $/;
+    my $s = <$fh>;
+    return $s // '';
+}
+
+sub sql {
+    my $statement = shift;
+    my $db = $ENV{SE_DB} or die "SE_DB is not set";
+    my $cli = $ENV{SE_SQLITE3} || 'sqlite3';
+    if (($ENV{SE_DBD_DRIVER} || 'sqlite3') ne 'sqlite3') {
+        die "sql(): the test database is not SQLite\n";
+    }
+    my($out, $rc, $err) = run_as_httpd_user($cli, '-batch', '-bail',
+                                            '-cmd', '.timeout 10000',
+                                            $db, $statement);
+    die "sql(): $cli failed ($rc) on: $statement\n$out$err" if $rc || $err ne '';
+    return $out;
+}
+
+sub userid_of {
+    my $user = shift;
+    my $out = sql('SELECT userid FROM se_users WHERE username = '
+                  . sql_quote($user));
+    chomp $out;
+    die "userid_of($user): no such user\n" unless $out =~ /^\d+\z/;
+    return $out;
+}
+
+sub plant_session {
+    my($user, $sessid, $timeexpire, %cols) = @_;
+    my %row = (auth => 'AAAAAAAAAA', exptype => 'short',
+               timecreate => $timeexpire - 86400, ipfixed => '', %cols);
+    sql(sprintf 'INSERT INTO se_sessions (userid, sessid, auth, exptype,'
+        . ' timecreate, timeexpire, ipfixed) VALUES (%d, %d, %s, %s, %d, %d, %s)',
+        userid_of($user), $sessid, sql_quote($row{auth}),
+        sql_quote($row{exptype}), $row{timecreate}, $timeexpire,
+        sql_quote($row{ipfixed}));
+}
+
+sub host_post {
+    my($host, $pairs, %opts) = @_;
+    my $body = form_encode($pairs);
+    my $path = $opts{path} // '/interface/flat';
+    my $req = "POST $path HTTP/1.1\r\n"
+            . "Host: $host\r\n"
+            . "Connection: close\r\n"
+            . "Content-Type: application/x-www-form-urlencoded\r\n"
+            . "Content-Length: " . length($body) . "\r\n\r\n" . $body;
+    my(undef, undef, $rbody, $raw) = raw_request($req);
+    $raw =~ s{\A(?:HTTP/\d\.\d 1\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)+}{};
+    my $res = HTTP::Response->parse($raw);
+    $res->content($rbody);
+    return ($res, parse_flat($rbody));
+}
+
+1;
