@@ -7,22 +7,8 @@
 #include "apr_pools.h"
 
 #include "args.h"
+#include "fixture.h"
 #include "suites.h"
-
-#define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    pool = NULL;
-}
 
 /* ---- se_arg_true: Perl truthiness of a string: only "" and "0" are false */
 
@@ -260,12 +246,12 @@ Suite *args_suite(void)
     TCase *tc;
 
     tc = tcase_create("arg_true");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_arg_true, 0, N_ELEMS(truth_cases));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("parse_uint");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_parse_uint, 0, N_ELEMS(uint_cases));
     tcase_add_test(tc, test_parse_uint_null);
     tcase_add_loop_test(tc, test_parse_uint_small_max, 0,
@@ -273,7 +259,7 @@ Suite *args_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("parse_ver");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_parse_ver, 0, N_ELEMS(ver_cases));
     suite_add_tcase(s, tc);
 

@@ -11,22 +11,8 @@
 
 #include "challenge.h"
 #include "crypto.h"
+#include "fixture.h"
 #include "suites.h"
-
-#define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    pool = NULL;
-}
 
 #define SECRET "0123456789abcdef0123456789abcdef"
 #define SECRET_LEN (sizeof(SECRET) - 1)
@@ -568,7 +554,7 @@ Suite *challenge_suite(void)
     TCase *tc;
 
     tc = tcase_create("make");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_test(tc, test_make_known_answer);
     tcase_add_loop_test(tc, test_make_parse_round_trip, 0,
                         N_ELEMS(make_cases));
@@ -577,7 +563,7 @@ Suite *challenge_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("parse");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_parse_ok, 0, N_ELEMS(shape_ok));
     tcase_add_loop_test(tc, test_parse_bad, 0, N_ELEMS(shape_bad));
     tcase_add_test(tc, test_parse_null);
@@ -585,7 +571,7 @@ Suite *challenge_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("signature");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_test(tc, test_signed_secrets);
     tcase_add_test(tc, test_signed_random_secrets);
     tcase_add_loop_test(tc, test_signed_tampered, 0, N_ELEMS(tampered));
@@ -593,13 +579,13 @@ Suite *challenge_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("expiry");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_expired, 0, N_ELEMS(expiry_cases));
     tcase_add_test(tc, test_expired_parsed);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("response");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_response, 0, N_ELEMS(response_cases));
     tcase_add_test(tc, test_response_null);
     tcase_add_test(tc, test_response_other_challenge_or_password);

@@ -12,22 +12,8 @@
 
 #include "args.h"
 #include "cookie.h"
+#include "fixture.h"
 #include "suites.h"
-
-#define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    pool = NULL;
-}
 
 /* ---- se_cookie_collect ------------------------------------------------- */
 
@@ -346,7 +332,7 @@ Suite *cookie_suite(void)
     TCase *tc;
 
     tc = tcase_create("collect");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_collect, 0, N_ELEMS(collect_cases));
     tcase_add_test(tc, test_collect_null_header);
     tcase_add_test(tc, test_collect_max);
@@ -356,7 +342,7 @@ Suite *cookie_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("ljsession");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_parse, 0, N_ELEMS(parse_cases));
     tcase_add_test(tc, test_parse_null);
     tcase_add_test(tc, test_parse_does_not_modify_input);

@@ -7,25 +7,11 @@
 #include "apr_pools.h"
 
 #include "crypto.h"
+#include "fixture.h"
 #include "suites.h"
-
-#define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const char alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    pool = NULL;
-}
 
 static int is_alnum_ascii(char c)
 {
@@ -176,12 +162,12 @@ Suite *crypto_suite(void)
     TCase *tc;
 
     tc = tcase_create("md5_hex");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_md5_hex, 0, N_ELEMS(md5_cases));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("random_alnum");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_random_alnum_shape, 0,
                         N_ELEMS(random_lengths));
@@ -190,7 +176,7 @@ Suite *crypto_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("secret_equal");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_secret_equal, 0, N_ELEMS(secret_cases));
     suite_add_tcase(s, tc);
 

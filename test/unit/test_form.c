@@ -13,27 +13,13 @@
 #include "apr_strings.h"
 
 #include "form.h"
+#include "fixture.h"
 #include "suites.h"
-
-#define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* A string literal and its length (which may include NUL bytes). */
 #define B(s) s, sizeof(s) - 1
 
 #define MAX_PAIRS 6
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    pool = NULL;
-}
 
 static apr_status_t free_cleanup(void *data)
 {
@@ -342,14 +328,14 @@ Suite *form_suite(void)
     TCase *tc;
 
     tc = tcase_create("parse");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_form_parse, 0, N_ELEMS(form_cases));
     tcase_add_test(tc, test_form_parse_len_honoured);
     tcase_add_test(tc, test_form_parse_many);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("unescape");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_form_unescape, 0, N_ELEMS(unescape_cases));
     suite_add_tcase(s, tc);
 

@@ -10,22 +10,8 @@
 
 #include "form.h"
 #include "response.h"
+#include "fixture.h"
 #include "suites.h"
-
-#define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    pool = NULL;
-}
 
 /* Renders `resp` and checks it is exactly `expected`, bytes and length. */
 static void assert_render(const se_resp_t *resp, int urlenc,
@@ -288,14 +274,14 @@ Suite *response_suite(void)
     TCase *tc;
 
     tc = tcase_create("render");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_render, 0, N_ELEMS(render_cases));
     tcase_add_test(tc, test_render_many_sorted);
     tcase_add_test(tc, test_render_worst_case_size);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("build");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_test(tc, test_set_get_replace);
     tcase_add_test(tc, test_ok);
     tcase_add_test(tc, test_fail);

@@ -9,22 +9,8 @@
 #include "apr_pools.h"
 
 #include "sql.h"
+#include "fixture.h"
 #include "suites.h"
-
-#define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    pool = NULL;
-}
 
 static void check_stmt(const se_sql_stmt *st)
 {
@@ -217,7 +203,7 @@ Suite *sql_suite(void)
     TCase *tc;
 
     tc = tcase_create("statements");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_module_stmt_params, 0, SE_SQL_COUNT);
     tcase_add_loop_test(tc, test_admin_stmt_params, 0, SE_ADMIN_COUNT);
     tcase_add_test(tc, test_documented_params);
@@ -225,18 +211,18 @@ Suite *sql_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("count_params");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_count_params, 0, N_ELEMS(count_cases));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("find");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_test(tc, test_find_every_name);
     tcase_add_loop_test(tc, test_find, 0, N_ELEMS(find_cases));
     suite_add_tcase(s, tc);
 
     tc = tcase_create("schema");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_test(tc, test_schema);
     suite_add_tcase(s, tc);
 

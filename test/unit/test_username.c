@@ -7,22 +7,8 @@
 #include "apr_pools.h"
 
 #include "username.h"
+#include "fixture.h"
 #include "suites.h"
-
-#define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-static apr_pool_t *pool;
-
-static void setup(void)
-{
-    ck_assert_int_eq(apr_pool_create(&pool, NULL), APR_SUCCESS);
-}
-
-static void teardown(void)
-{
-    apr_pool_destroy(pool);
-    pool = NULL;
-}
 
 static const struct {
     const char *raw;
@@ -152,7 +138,7 @@ Suite *username_suite(void)
     TCase *tc;
 
     tc = tcase_create("canonical");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
     tcase_add_loop_test(tc, test_username, 0, N_ELEMS(user_cases));
     tcase_add_test(tc, test_username_null);
     tcase_add_test(tc, test_username_does_not_modify_input);
