@@ -208,6 +208,32 @@ const char *se_set_login_limit(cmd_parms *cmd, void *dcfg, const char *a1,
     return err;
 }
 
+/* Reads all of `file` (at most `max` bytes) into *data. */
+static apr_status_t read_small_file(apr_pool_t *p, const char *file,
+                                    apr_off_t max, char **data,
+                                    apr_size_t *len)
+{
+    apr_file_t *f;
+    apr_finfo_t finfo;
+    apr_status_t rv = apr_file_open(&f, file, APR_FOPEN_READ, 0, p);
+
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    rv = apr_file_info_get(&finfo, APR_FINFO_SIZE, f);
+    if (rv == APR_SUCCESS && finfo.size > max) {
+        rv = APR_EINVAL;
+    }
+    if (rv == APR_SUCCESS) {
+        *data = apr_palloc(p, (apr_size_t)finfo.size + 1);
+        rv = apr_file_read_full(f, *data, (apr_size_t)finfo.size, len);
+    }
+    apr_file_close(f);
+    return rv;
+}
+
+#define SE_MAX_SECRET_FILE 4096
+
 /* The secret from `path`, without trailing whitespace (so a file written
  * by `openssl rand -hex 32 >file` works). */
 const char *se_set_secret_file(cmd_parms *cmd, void *dcfg, const char *path)
@@ -216,8 +242,6 @@ const char *se_set_secret_file(cmd_parms *cmd, void *dcfg, const char *path)
                                            &sessionexpire_module);
     const char *file = ap_server_root_relative(cmd->pool, path);
     char *data = NULL;
-    apr_file_t *f;
-    apr_finfo_t finfo;
     apr_size_t len = 0;
     apr_status_t rv;
 
@@ -225,22 +249,11 @@ const char *se_set_secret_file(cmd_parms *cmd, void *dcfg, const char *path)
         return apr_psprintf(cmd->pool, "%s: invalid path '%s'",
                             cmd->directive->directive, path);
     }
-    rv = apr_file_open(&f, file, APR_FOPEN_READ, 0, cmd->temp_pool);
-    if (rv == APR_SUCCESS) {
-        rv = apr_file_info_get(&finfo, APR_FINFO_SIZE, f);
-    }
-    if (rv == APR_SUCCESS && finfo.size > 4096) {
-        rv = APR_EINVAL;
-    }
-    if (rv == APR_SUCCESS) {
-        data = apr_palloc(cmd->pool, (apr_size_t)finfo.size + 1);
-        rv = apr_file_read_full(f, data, (apr_size_t)finfo.size, &len);
-        apr_file_close(f);
-    }
+    rv = read_small_file(cmd->pool, file, SE_MAX_SECRET_FILE, &data, &len);
     if (rv != APR_SUCCESS) {
-        return apr_psprintf(cmd->pool, "%s: cannot read '%s' (at most 4096"
+        return apr_psprintf(cmd->pool, "%s: cannot read '%s' (at most %d"
                             " bytes): %pm", cmd->directive->directive, file,
-                            &rv);
+                            SE_MAX_SECRET_FILE, &rv);
     }
     while (len > 0 && apr_isspace(data[len - 1])) {
         len--;
