@@ -29,6 +29,21 @@ static char *trimmed(apr_pool_t *p, const char *start, const char *end)
     return apr_pstrmemdup(p, start, (apr_size_t)(end - start));
 }
 
+/* 1 when [s, eq) is `name`, followed by nothing but blanks. */
+static int names_cookie(const char *s, const char *eq, const char *name,
+                        apr_size_t nlen)
+{
+    if ((apr_size_t)(eq - s) < nlen || strncmp(s, name, nlen) != 0) {
+        return 0;
+    }
+    for (s += nlen; s < eq; s++) {
+        if (!is_blank(*s)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Cookies are separated by ';'; also by ',', because httpd joins repeated
  * Cookie headers with ", " (a cookie value cannot hold a comma). */
 void se_cookie_collect(apr_pool_t *p, const char *header, const char *name,
@@ -45,8 +60,7 @@ void se_cookie_collect(apr_pool_t *p, const char *header, const char *name,
         while (s < stop && is_blank(*s)) {
             s++;
         }
-        if (eq && (apr_size_t)(eq - s) >= nlen && strncmp(s, name, nlen) == 0
-            && trimmed(p, s + nlen, eq)[0] == '\0') {
+        if (eq && names_cookie(s, eq, name, nlen)) {
             APR_ARRAY_PUSH(values, const char *) = trimmed(p, eq + 1, stop);
         }
         s = end ? end + 1 : NULL;

@@ -51,6 +51,9 @@ static const struct {
     /* other names */
     { "ljsessionx=a", { NULL } },
     { "ljsessionx=a; ljsession=b", { "b" } },
+    /* Quotes belong to values, never to a name (a fuzzer's find). */
+    { "ljsession\"\"=ws:a:1:b", { NULL } },
+    { "\"ljsession\"=a", { NULL } },
     { "xljsession=a", { NULL } },
     { "foo=ljsession=a", { NULL } },
     { "lj session=a", { NULL } },
