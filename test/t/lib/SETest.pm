@@ -48,6 +48,26 @@ package SETest;
 #       the same, with the whole answer.
 #   challenge_response($challenge, $password):
 #       md5_hex($challenge . md5_hex($password)), lower case.
+#
+# Secrets (zz_secrets_not_logged.t checks that none reaches a log):
+#   record_secret(@strings): appends each string (a password, hpassword,
+#       auth code or challenge response the tests send or receive) to
+#       secrets_file(), one per line, once per process.  Strings too short
+#       or too common to mean anything (trivial_secret) are left out, runs
+#       of control characters split a string in pieces, and a string longer
+#       than 200 bytes is recorded by its first 64.
+#   record_request_secrets($bytes), record_response_secrets($bytes): record
+#       the secrets in a raw request (the password, hpassword and
+#       auth_response of its body, the auth codes of its ljsession cookies)
+#       or a raw response (the auth code of an ljsession).  raw_request
+#       calls both, so flat_post, get_challenge and everything built on them
+#       record automatically; new_user records the password, and
+#       challenge_response the response it computes.
+#   secrets_file(): t/logs/se-secrets.txt (append-only).
+#   trivial_secret($s): true for what is not worth looking for in a log:
+#       under 6 bytes, under 4 distinct characters, all digits, or a lower
+#       case word of at most 8 letters.
+#   $SETest::RECORD_SECRETS: 0 turns recording off (local to a block).
 use strict;
 use warnings;
 
@@ -66,7 +86,7 @@ our @EXPORT = qw(flat_post raw_request parse_flat parse_urlenc admin
                  admin_with_input new_user sessions_of form_escape
                  form_encode ok_auth server_hostport
                  set_clock clock_offset get_challenge get_challenge_full
-                 challenge_response);
+                 challenge_response record_secret);
 
 our $parse_error = '';
 
@@ -170,6 +190,7 @@ sub parse_urlenc {
 # Sends $bytes, reads until the server closes the connection.
 sub raw_request {
     my $bytes = shift;
+    record_request_secrets($bytes);
     my $sock = IO::Socket::INET->new(PeerAddr => server_hostport(),
                                      Proto    => 'tcp',
                                      Timeout  => $IO_TIMEOUT,
@@ -197,6 +218,7 @@ sub raw_request {
         last if !defined $n || $n == 0;    # EOF (or a reset after it)
     }
     close $sock;
+    record_response_secrets($raw);
 
     # Interim responses (100 Continue) come before the real one.
     (my $final = $raw) =~ s{\A(?:HTTP/\d\.\d 1\d\d[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)+}{};
@@ -319,7 +341,10 @@ END {
 
 sub challenge_response {
     my($challenge, $password) = @_;
-    return Digest::MD5::md5_hex($challenge . Digest::MD5::md5_hex($password));
+    my $response = Digest::MD5::md5_hex($challenge
+                                        . Digest::MD5::md5_hex($password));
+    record_secret($password, $response);
+    return $response;
 }
 
 sub get_challenge {
@@ -399,6 +424,7 @@ sub new_user {
     my($prefix, $password, $status) = @_;
     $prefix   //= 'u';
     $password //= 'secret';
+    record_secret($password, Digest::MD5::md5_hex($password));
     my $name = lc sprintf '%s_%x_%d', $prefix, $$, $user_serial++;
     die "new_user: '$name' is longer than 25 characters" if length $name > 25;
 
@@ -423,6 +449,104 @@ sub sessions_of {
                           ip => $ip };
     }
     return @sessions;
+}
+
+# Secrets the tests send or receive, for zz_secrets_not_logged.t.
+our $RECORD_SECRETS = 1;
+my %secret_seen;        # per process: each secret is written once
+
+sub secrets_file {
+    return Apache::Test::vars('t_logs') . '/se-secrets.txt';
+}
+
+sub trivial_secret {
+    my $s = shift;
+    return 1 if !defined $s || length $s < 6;
+    my %chars = map { $_ => 1 } split //, $s;
+    return 1 if keys %chars < 4;
+    return 1 if $s =~ /\A\d+\z/;
+    return 1 if $s =~ /\A[a-z]{1,8}\z/;
+    return 0;
+}
+
+sub record_secret {
+    return unless $RECORD_SECRETS;
+    my @lines;
+    for my $secret (@_) {
+        next unless defined $secret;
+        for my $piece (split /[\x00-\x1f\x7f]+/, $secret) {
+            $piece = substr $piece, 0, 64 if length $piece > 200;
+            next if trivial_secret($piece) || $secret_seen{$piece}++;
+            push @lines, "$piece\n";
+        }
+    }
+    return unless @lines;
+    # Never let the bookkeeping break a test.
+    eval {
+        require Fcntl;
+        my $file = secrets_file();
+        sysopen my $fh, $file,
+            Fcntl::O_WRONLY() | Fcntl::O_APPEND() | Fcntl::O_CREAT(), 0600
+            or die "$file: $!";
+        binmode $fh;
+        syswrite $fh, join '', @lines;
+        close $fh;
+    };
+    return;
+}
+
+sub form_unescape {
+    my $s = shift;
+    $s =~ tr/+/ /;
+    $s =~ s/%([0-9A-Fa-f]{2})/chr hex $1/ge;
+    return $s;
+}
+
+sub record_request_secrets {
+    my $bytes = shift;
+    return unless $RECORD_SECRETS && defined $bytes;
+    eval {
+        local $SIG{__WARN__} = sub { };     # hostile chunk sizes and such
+        my($head, $body) = split /\r\n\r\n/, $bytes, 2;
+        $body //= '';
+        my @secrets;
+        for my $line (split /\r\n/, $head) {
+            next unless $line =~ /^Cookie:(.*)/i;
+            for my $v ($1 =~ /ljsession\s*=\s*"?([^;,"]*)/gi) {
+                my(undef, undef, undef, $auth) = split /:/, $v;
+                push @secrets, $auth;
+            }
+        }
+        if ($head =~ /^Transfer-Encoding:.*chunked/im) {
+            $body = dechunk($body);
+        }
+        for my $seg (split /&/, $body) {
+            my($k, $v) = split /=/, $seg, 2;
+            next unless defined $v;
+            $k = form_unescape($k);
+            next unless $k eq 'password' || $k eq 'hpassword'
+                     || $k eq 'auth_response';
+            $v = form_unescape($v);
+            push @secrets, $v;
+            push @secrets, Digest::MD5::md5_hex($v) if $k eq 'password';
+        }
+        record_secret(@secrets);
+    };
+    return;
+}
+
+sub record_response_secrets {
+    my $raw = shift;
+    return unless $RECORD_SECRETS && defined $raw;
+    eval {
+        local $SIG{__WARN__} = sub { };
+        my @auth;
+        for my $text ($raw, form_unescape($raw)) {
+            push @auth, $text =~ /ws:[^:\s&]+:\d+:([A-Za-z0-9]{10})/g;
+        }
+        record_secret(@auth);
+    };
+    return;
 }
 
 1;
