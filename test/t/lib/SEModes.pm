@@ -71,48 +71,6 @@ sub sql_quote {
     return "'$s'";
 }
 
-# Runs a command as the user httpd's children run as (when we are root);
-# returns (stdout, exit code, stderr).
-sub run_as_httpd_user {
-    my @cmd = @_;
-    my $out = File::Temp->new;
-    my $err = File::Temp->new;
-
-    my $pid = fork // die "fork: $!";
-    if ($pid == 0) {
-        eval {
-            open STDIN,  '<', '/dev/null'    or die;
-            open STDOUT, '>', $out->filename or die;
-            open STDERR, '>', $err->filename or die;
-            if ($> == 0) {
-                my $user = $ENV{SE_RUN_USER} || 'nobody';
-                my(undef, undef, $uid, $gid) = getpwnam $user or die;
-                if (my $group = $ENV{SE_RUN_GROUP}) {
-                    $gid = getgrnam($group) // $gid;
-                }
-                POSIX::setgid($gid) or die;
-                $) = "$gid $gid";
-                POSIX::setuid($uid) or die;
-                die if $> == 0;
-            }
-            no warnings 'exec';
-            exec { $cmd[0] } @cmd;
-        };
-        POSIX::_exit(127);
-    }
-    waitpid $pid, 0;
-    my $rc = $? & 127 ? 128 + ($? & 127) : $? >> 8;
-    return (slurp($out->filename), $rc, slurp($err->filename));
-}
-
-sub slurp {
-    my $file = shift;
-    open my $fh, '<', $file or die "$file: $!";
-    local $/;
-    my $s = <$fh>;
-    return $s // '';
-}
-
 sub sql {
     my $statement = shift;
     my $db = $ENV{SE_DB} or die "SE_DB is not set";

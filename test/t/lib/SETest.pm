@@ -83,6 +83,7 @@ use Apache::Test ();
 
 our @ISA    = ('Exporter');
 our @EXPORT = qw(flat_post raw_request parse_flat parse_urlenc admin
+                 run_as_httpd_user run_as_httpd_user_with_input
                  admin_with_input new_user sessions_of form_escape
                  form_encode ok_auth server_hostport
                  set_clock clock_offset get_challenge get_challenge_full
@@ -363,15 +364,11 @@ sub get_challenge_full {
     return ($p->{challenge}, $p, $res);
 }
 
-# sessionexpire-admin on the test database.  Returns (stdout, exit code,
-# stderr).  As root, the tool runs as the user httpd's children run as.
-sub admin_with_input {
-    my($input, @args) = @_;
-    my $admin = $ENV{SE_ADMIN} or die "SE_ADMIN is not set";
-    my $db    = $ENV{SE_DB}    or die "SE_DB is not set";
-    my @cmd = ($admin, '-d', $ENV{SE_DBD_DRIVER} || 'sqlite3', '-p', $db,
-               @args);
-
+# Runs @cmd with $input on its standard input, as the user httpd's children
+# run as when we are root (so files it creates beside the database stay
+# writable by httpd).  Returns (stdout, exit code, stderr).
+sub run_as_httpd_user_with_input {
+    my($input, @cmd) = @_;
     my $in  = File::Temp->new;
     my $out = File::Temp->new;
     my $err = File::Temp->new;
@@ -404,6 +401,21 @@ sub admin_with_input {
     waitpid $pid, 0;
     my $rc = $? & 127 ? 128 + ($? & 127) : $? >> 8;
     return (slurp($out->filename), $rc, slurp($err->filename));
+}
+
+sub run_as_httpd_user {
+    return run_as_httpd_user_with_input('', @_);
+}
+
+# sessionexpire-admin on the test database.  Returns (stdout, exit code,
+# stderr).
+sub admin_with_input {
+    my($input, @args) = @_;
+    my $admin = $ENV{SE_ADMIN} or die "SE_ADMIN is not set";
+    my $db    = $ENV{SE_DB}    or die "SE_DB is not set";
+
+    return run_as_httpd_user_with_input($input, $admin, '-d',
+        $ENV{SE_DBD_DRIVER} || 'sqlite3', '-p', $db, @args);
 }
 
 sub admin {
