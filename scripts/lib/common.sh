@@ -15,6 +15,9 @@ SE_PACKAGES=(
     build-essential apache2-dev apache2-bin apache2-utils libssl-dev
     autoconf automake libtool pkg-config libaprutil1-dbd-sqlite3 sqlite3
     libapache2-mod-perl2 curl check
+    # test/run-sanitizers, scripts/fuzz (libFuzzer, ASan/UBSan runtimes,
+    # llvm-symbolizer for their stacks) and scripts/check --valgrind
+    clang libclang-rt-14-dev llvm-14 valgrind procps
 )
 
 log() {

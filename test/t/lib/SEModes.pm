@@ -26,9 +26,7 @@ use strict;
 use warnings;
 
 use Exporter ();
-use File::Temp ();
 use HTTP::Response ();
-use POSIX ();
 
 use SETest;
 
