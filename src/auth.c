@@ -84,6 +84,9 @@ static int pair_not_banned(se_req_t *req, se_store_t *store)
         return 0;
     }
     if (banned) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, SELOGNO(0304)
+                      "user %s from %s: refused, the pair is banned",
+                      req->user, req->r->useragent_ip);
         se_resp_fail(req->resp, SE_ERR_BANNED);
     }
     return !banned;
@@ -136,7 +139,14 @@ int se_auth_request(se_req_t *req, se_store_t *store, se_account_t *acct)
     int method = requested_method(req);
     se_authn_rc rc;
 
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, req->r,
+                  "user %s: auth_method %s", req->user,
+                  method == SE_AUTH_CLEAR ? "clear"
+                  : method == SE_AUTH_CHALLENGE ? "challenge"
+                  : method == SE_AUTH_COOKIE ? "cookie" : "(unknown)");
     if (method != 0 && !(req->cfg->auth_methods & method)) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, SELOGNO(0303)
+                      "user %s: auth method switched off here", req->user);
         se_resp_fail(req->resp, SE_ERR_RESTRICTED);
         return 0;
     }

@@ -23,10 +23,14 @@ se_authn_rc se_auth_challenge(se_req_t *req, se_store_t *store,
     if (chal == NULL || strlen(chal) > SE_CHAL_MAX_LEN
         || !se_challenge_parse(chal, &c)
         || !se_challenge_signed(chal, &c, srv->secret, srv->secret_len)) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, SELOGNO(0311)
+                      "user %s: not a challenge of this site", req->user);
         se_resp_fail(req->resp, SE_ERR_BAD_PASSWORD);
         return SE_AUTHN_FAILED;
     }
     if (se_challenge_expired(&c, req->now)) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, SELOGNO(0312)
+                      "user %s: challenge expired", req->user);
         se_resp_fail(req->resp, SE_ERR_CHAL_EXPIRED);
         return SE_AUTHN_FAILED;
     }
@@ -36,6 +40,8 @@ se_authn_rc se_auth_challenge(se_req_t *req, se_store_t *store,
         return SE_AUTHN_DB_ERROR;
     }
     if (!first_use) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, req->r, SELOGNO(0313)
+                      "user %s: challenge already used (replay?)", req->user);
         se_resp_fail(req->resp, SE_ERR_BAD_PASSWORD);
         return SE_AUTHN_FAILED;
     }

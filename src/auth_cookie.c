@@ -79,10 +79,17 @@ se_authn_rc se_auth_cookie(se_req_t *req, se_store_t *store,
      * the cookie but cannot set headers.  Locked accounts cannot use their
      * sessions. */
     if (guard == NULL || strcmp(guard, "cookie") != 0 || acct->status == 'L') {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, SELOGNO(0321)
+                      "user %s: cookie auth refused: %s", req->user,
+                      acct->status == 'L' ? "account locked"
+                                          : "no X-LJ-Auth: cookie header");
         se_resp_fail(req->resp, SE_ERR_BAD_PASSWORD);
         return SE_AUTHN_FAILED;
     }
     cookies = ljsession_cookies(req->r);
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE2, 0, req->r,
+                  "user %s: %d ljsession cookie(s) to try", req->user,
+                  cookies->nelts);
     for (i = 0; i < cookies->nelts; i++) {
         switch (cookie_authenticates(req, store, acct,
                                      APR_ARRAY_IDX(cookies, i,
@@ -95,6 +102,9 @@ se_authn_rc se_auth_cookie(se_req_t *req, se_store_t *store,
             break;
         }
     }
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, req->r, SELOGNO(0322)
+                  "user %s: no ljsession cookie names a live session",
+                  req->user);
     se_resp_fail(req->resp, SE_ERR_BAD_PASSWORD);
     return SE_AUTHN_FAILED;
 }

@@ -107,6 +107,45 @@ static int decode_body(se_req_t *req, const char *body, apr_size_t len)
     return 0;
 }
 
+/* The part of `s` before any client bytes it may repeat: our messages
+ * quote those ('...') or put them in parentheses. */
+static const char *fixed_part(apr_pool_t *p, const char *s)
+{
+    const char *paren = strstr(s, " (");
+    apr_size_t n = strcspn(s, "'");
+
+    if (paren != NULL && (apr_size_t)(paren - s) < n) {
+        n = (apr_size_t)(paren - s);
+    }
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == ':')) {
+        n--;
+    }
+    return apr_pstrmemdup(p, s, n);
+}
+
+/* 1 when `mode` looks like a mode name.  Anything else is not logged: a
+ * client that separates its pairs with newlines sends its password inside
+ * the mode's value. */
+static int is_mode_name(const char *mode)
+{
+    apr_size_t n = strspn(mode, "abcdefghijklmnopqrstuvwxyz");
+
+    return n > 0 && n <= 20 && mode[n] == '\0';
+}
+
+/* One trace line per request: mode and outcome, without client bytes. */
+static void log_outcome(const se_req_t *req)
+{
+    const char *mode = se_arg(req, "mode");
+    const char *errmsg = se_resp_get(req->resp, "errmsg");
+
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, req->r, "mode %s: %s%s%s",
+                  mode == NULL ? "(none)"
+                  : is_mode_name(mode) ? mode : "(not a mode name)",
+                  se_resp_get(req->resp, "success"), errmsg ? ": " : "",
+                  errmsg ? fixed_part(req->r->pool, errmsg) : "");
+}
+
 static int wants_urlenc(const se_req_t *req)
 {
     const char *enc = se_arg(req, "responseenc");
@@ -152,10 +191,13 @@ int se_flat_serve(request_rec *r, se_dispatch_fn *dispatch)
             break;
         }
     }
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE2, 0, r, "%s with a body of %"
+                  APR_SIZE_T_FMT " bytes", r->method, len);
     /* A GET carries no body: it is answered as a request with no mode. */
     if (decode_body(req, body ? body : "", len)) {
         dispatch(req);
     }
+    log_outcome(req);
     send_response(r, req->resp, HTTP_OK, wants_urlenc(req));
     return OK;
 }
