@@ -1,0 +1,64 @@
+# The module cleans up after itself (PROTOCOL.md section 4): at most once a
+# minute per httpd process, a request removes every user's expired sessions,
+# used challenges past their expiry, failed logins older than the window and
+# lifted bans, and leaves everything still live alone.
+use strict;
+use warnings FATAL => 'all';
+
+use FindBin ();
+use lib "$FindBin::Bin/lib";
+
+use Apache::Test qw(-withtestmore);
+use SETest;
+use SEModes;
+
+plan tests => 7;
+
+# Far enough ahead that every process's last clean-up (other tests move the
+# clock too) is more than a minute behind.
+my $shift = 90 * 86400;
+my $now = time + $shift;
+
+my $pw = 'Housekeep-Pw7';
+my $idle = new_user('hk_idle', $pw);     # never logs in again
+my $active = new_user('hk_act', $pw);    # makes the requests
+
+plant_session($idle, 1, $now - 10);      # expired
+plant_session($idle, 2, $now + 86400);   # live
+sql("INSERT INTO se_challenges (challenge, timeexpire) VALUES"
+    . " ('hk-old', @{[ $now - 10 ]}), ('hk-live', @{[ $now + 1000 ]})");
+sql("INSERT INTO se_login_failures (username, ip, failtime) VALUES"
+    . " ('$idle', '10.1.1.1', @{[ $now - 1000 ]}),"
+    . " ('$idle', '10.1.1.2', @{[ $now - 10 ]})");
+sql("INSERT INTO se_login_bans (username, ip, banned_until) VALUES"
+    . " ('$idle', '10.1.1.3', @{[ $now - 10 ]}),"
+    . " ('$idle', '10.1.1.4', @{[ $now + 1000 ]})");
+
+set_clock($shift);
+# Several requests, so that whichever process answers has cleaned up.
+for (1 .. 8) {
+    my(undef, $p) = flat_post({ mode => 'sessionexpire', user => $active,
+                                password => $pw });
+    die "request failed: " . ($p->{errmsg} // '?') unless $p->{success} eq 'OK';
+}
+set_clock(0);
+
+is_deeply [ session_ids($idle) ], [ 2 ],
+    "another user's expired session is gone, the live one stays";
+is count("se_challenges WHERE challenge = 'hk-old'"), 0,
+    'a used challenge past its expiry is gone';
+is count("se_challenges WHERE challenge = 'hk-live'"), 1,
+    'a used challenge not yet expired stays (it must not be reusable)';
+is count("se_login_failures WHERE ip = '10.1.1.1'"), 0,
+    'a failed login older than the window is gone';
+is count("se_login_failures WHERE ip = '10.1.1.2'"), 1,
+    'a failed login within the window stays';
+is count("se_login_bans WHERE ip = '10.1.1.3'"), 0, 'a lifted ban is gone';
+is count("se_login_bans WHERE ip = '10.1.1.4'"), 1, 'an active ban stays';
+
+sub count {
+    my $where = shift;
+    my $n = sql("SELECT COUNT(*) FROM $where");
+    chomp $n;
+    return $n;
+}
