@@ -107,6 +107,16 @@ se_store_rc se_store_expire_ids(se_store_t *st, apr_int64_t userid,
     if (ids->nelts == 0) {
         return SE_STORE_OK;
     }
+    /* One DELETE is atomic by itself: no transaction around it (the usual
+     * logout names one session, and BEGIN/COMMIT would cost two more
+     * statements). */
+    if (ids->nelts == 1) {
+        args[1] = se_db_int_arg(st, APR_ARRAY_IDX(ids, 0, apr_int64_t));
+        se_db_write_begin(st);
+        rc = se_db_run_query(st, SE_SQL_SESSION_DELETE, args, count);
+        se_db_write_end(st);
+        return rc;
+    }
     rc = se_db_txn_begin(st);
     if (rc != SE_STORE_OK) {
         return rc;
@@ -124,7 +134,8 @@ se_store_rc se_store_expire_ids(se_store_t *st, apr_int64_t userid,
 se_store_rc se_store_find_session(se_store_t *st, apr_int64_t userid,
                                   apr_int64_t sessid, se_session_t *sess)
 {
-    const char *args[2] = { se_db_int_arg(st, userid), se_db_int_arg(st, sessid) };
+    const char *args[2] = { se_db_int_arg(st, userid),
+                            se_db_int_arg(st, sessid) };
     const char *cols[3] = { NULL, NULL, NULL };
     se_store_rc rc = se_db_select_row(st, SE_SQL_SESSION_LOOKUP, args, cols, 3);
 
