@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # LOADGEN, URL, ... are for the scripts that source this
 # Shared by bench/compare and bench/soak.  Source it; do not run it.
 #
 # Everything it starts (httpd, PostgreSQL) lives in one temporary directory
