@@ -153,8 +153,14 @@ se_store_rc se_db_run_query(se_store_t *st, se_sql_id id, const char **args,
 
 /*
  * Runs a select and copies the columns of its first row into `cols` (NULL
- * for SQL NULL); reads and discards any further rows.  SE_STORE_NOTFOUND
- * when there is no row.
+ * for SQL NULL).  SE_STORE_NOTFOUND when there is no row.
+ *
+ * Random access (the whole result fetched at once) and row 1 asked for by
+ * number, because that is the one way every driver answers promptly: in
+ * sequential mode the pgsql driver sleeps 100 ms on an empty result (and
+ * most of our selects are empty: the ban check on every request), and the
+ * mysql driver in random mode refuses row -1 ("next").  Every select here
+ * matches at most a handful of rows, so fetching them all costs nothing.
  */
 se_store_rc se_db_select_row(se_store_t *st, se_sql_id id, const char **args,
                                     const char **cols, int ncols)
@@ -162,31 +168,25 @@ se_store_rc se_db_select_row(se_store_t *st, se_sql_id id, const char **args,
     apr_dbd_prepared_t *stmt = statement(st, id);
     apr_dbd_results_t *res = NULL;
     apr_dbd_row_t *row = NULL;
-    int rv, found = 0, i;
+    int rv, i;
 
     if (stmt == NULL) {
         return SE_STORE_ERROR;
     }
     rv = apr_dbd_pselect(st->dbd->driver, st->r->pool, st->dbd->handle, &res,
-                         stmt, 0, se_sql_module[id].nparams, args);
+                         stmt, 1, se_sql_module[id].nparams, args);
     if (rv) {
         return db_error(st, id, rv);
     }
-    while ((rv = apr_dbd_get_row(st->dbd->driver, st->r->pool, res, &row,
-                                 -1)) == 0) {
-        if (found++) {
-            continue;
-        }
-        for (i = 0; i < ncols; i++) {
-            const char *v = apr_dbd_get_entry(st->dbd->driver, row, i);
+    if (apr_dbd_get_row(st->dbd->driver, st->r->pool, res, &row, 1) != 0) {
+        return SE_STORE_NOTFOUND;
+    }
+    for (i = 0; i < ncols; i++) {
+        const char *v = apr_dbd_get_entry(st->dbd->driver, row, i);
 
-            cols[i] = v ? apr_pstrdup(st->r->pool, v) : NULL;
-        }
+        cols[i] = v ? apr_pstrdup(st->r->pool, v) : NULL;
     }
-    if (rv != -1) {
-        return db_error(st, id, rv);
-    }
-    return found ? SE_STORE_OK : SE_STORE_NOTFOUND;
+    return SE_STORE_OK;
 }
 
 const char *se_db_int_arg(se_store_t *st, apr_int64_t v)

@@ -215,24 +215,41 @@ static int db_load_driver(admin_db *db)
     }
 }
 
-/* Results are released by the driver only once every row has been read
- * (the pgsql driver, for one, keeps a cursor open until then). */
+/*
+ * Results are read in random-access mode (fetched whole): in sequential
+ * mode the pgsql driver sleeps 100 ms on an empty result.  In random mode
+ * the mysql driver wants rows by number (it refuses -1, "the next one");
+ * the others get -1, because the sqlite3 driver walks its list from the
+ * start for every numbered row.  `*n` counts the rows read.
+ */
+static int db_next_row(admin_db *db, apr_dbd_results_t *res,
+                       apr_dbd_row_t **row, int *n)
+{
+    int want = strcmp(apr_dbd_name(db->driver), "mysql") == 0 ? *n + 1 : -1;
+
+    if (apr_dbd_get_row(db->driver, db->pool, res, row, want) != 0) {
+        return 0;
+    }
+    (*n)++;
+    return 1;
+}
+
+/* Counts the rows of a result. */
 static int db_drain(admin_db *db, apr_dbd_results_t *res, int *nrows)
 {
     apr_dbd_row_t *row = NULL;
 
     *nrows = 0;
-    while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
-        (*nrows)++;
+    while (db_next_row(db, res, &row, nrows)) {
     }
     return ADMIN_OK;
 }
 
-/* A sequential (not random-access) select of fixed SQL text. */
+/* A select of fixed SQL text, read with db_next_row(). */
 static int db_select_fixed(admin_db *db, const char *sql,
                            apr_dbd_results_t **res)
 {
-    int rv = apr_dbd_select(db->driver, db->pool, db->handle, res, sql, 0);
+    int rv = apr_dbd_select(db->driver, db->pool, db->handle, res, sql, 1);
 
     if (rv != 0) {
         return fail_dbd(db, sql, rv);
@@ -339,7 +356,7 @@ static int db_exec(admin_db *db, const se_sql_stmt *stmt, int nargs,
     return ADMIN_OK;
 }
 
-/* Run a statement that returns rows, for sequential reading. */
+/* Run a statement that returns rows, read with db_next_row(). */
 static int db_query_rows(admin_db *db, const se_sql_stmt *stmt, int nargs,
                          const char **args, apr_dbd_results_t **res)
 {
@@ -350,7 +367,7 @@ static int db_query_rows(admin_db *db, const se_sql_stmt *stmt, int nargs,
         return rc;
     }
     *res = NULL;
-    rv = apr_dbd_pselect(db->driver, db->pool, db->handle, res, prepared, 0,
+    rv = apr_dbd_pselect(db->driver, db->pool, db->handle, res, prepared, 1,
                          nargs, args);
     if (rv != 0) {
         return fail_dbd(db, stmt->name, rv);
@@ -692,9 +709,9 @@ static int flush_stdout(void)
 static int print_sessions(admin_db *db, apr_dbd_results_t *res)
 {
     apr_dbd_row_t *row = NULL;
+    int n = 0;
 
-    /* Every row is read, to the end: see db_drain(). */
-    while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
+    while (db_next_row(db, res, &row, &n)) {
         printf("%s\t%s\t%s\t%s\n",
                or_dash(apr_dbd_get_entry(db->driver, row, 0)),
                or_dash(apr_dbd_get_entry(db->driver, row, 1)),
