@@ -24,6 +24,14 @@ const se_sql_stmt se_sql_module[SE_SQL_COUNT] = {
         "SessionIdRead", "sessionexpire_sessid_read", 1,
         "SELECT next_sessid FROM se_users WHERE userid = %d"
     },
+    /* Taken first by every transaction that changes several of a user's
+     * sessions, so that on databases with row locks they queue on the
+     * account instead of deadlocking on sessions locked in different
+     * orders.  Changes no value. */
+    [SE_SQL_USER_LOCK] = {
+        "UserLock", "sessionexpire_user_lock", 1,
+        "UPDATE se_users SET next_sessid = next_sessid WHERE userid = %d"
+    },
     [SE_SQL_SESSION_INSERT] = {
         "SessionInsert", "sessionexpire_session_insert", 7,
         "INSERT INTO se_sessions (userid, sessid, auth, exptype, timecreate,"
@@ -56,7 +64,9 @@ const se_sql_stmt se_sql_module[SE_SQL_COUNT] = {
     [SE_SQL_CHALLENGE_USE] = {
         "ChallengeUse", "sessionexpire_challenge_use", 2,
         "INSERT INTO se_challenges (challenge, timeexpire) VALUES (%s, %lld)"
-        " ON CONFLICT DO NOTHING"
+        " ON CONFLICT DO NOTHING",
+        "INSERT IGNORE INTO se_challenges (challenge, timeexpire)"
+        " VALUES (%s, %lld)"
     },
     [SE_SQL_CHALLENGE_PURGE] = {
         "ChallengePurge", "sessionexpire_challenge_purge", 1,
@@ -81,14 +91,17 @@ const se_sql_stmt se_sql_module[SE_SQL_COUNT] = {
         "LoginFailurePurge", "sessionexpire_failure_purge", 1,
         "DELETE FROM se_login_failures WHERE failtime <= %lld"
     },
-    [SE_SQL_BAN_CLEAR] = {
-        "LoginBanClear", "sessionexpire_ban_clear", 2,
-        "DELETE FROM se_login_bans WHERE username = %s AND ip = %s"
-    },
+    /* One statement, so that two failures racing to ban the same pair
+     * both succeed (a DELETE then INSERT would collide on the key, and on
+     * MySQL deadlock on the gap lock the DELETE of a missing row takes). */
     [SE_SQL_BAN_ADD] = {
         "LoginBanAdd", "sessionexpire_ban_add", 3,
         "INSERT INTO se_login_bans (username, ip, banned_until)"
+        " VALUES (%s, %s, %lld) ON CONFLICT (username, ip)"
+        " DO UPDATE SET banned_until = excluded.banned_until",
+        "INSERT INTO se_login_bans (username, ip, banned_until)"
         " VALUES (%s, %s, %lld)"
+        " ON DUPLICATE KEY UPDATE banned_until = VALUES(banned_until)"
     },
     [SE_SQL_BAN_PURGE] = {
         "LoginBanPurge", "sessionexpire_ban_purge", 1,
@@ -122,7 +135,8 @@ const se_sql_stmt se_sql_admin[SE_ADMIN_COUNT] = {
     },
 };
 
-/* The tables that are written the same way for every database. */
+/* The tables that are written the same way for every database.  Every
+ * column the housekeeping purges by is indexed. */
 #define SCHEMA_SESSIONS_INDEX \
     "CREATE INDEX IF NOT EXISTS se_sessions_expire" \
     " ON se_sessions (timeexpire)"
@@ -130,6 +144,15 @@ const se_sql_stmt se_sql_admin[SE_ADMIN_COUNT] = {
     "CREATE TABLE IF NOT EXISTS se_challenges (" \
     " challenge VARCHAR(100) PRIMARY KEY," \
     " timeexpire BIGINT NOT NULL)"
+#define SCHEMA_CHALLENGES_INDEX \
+    "CREATE INDEX IF NOT EXISTS se_challenges_expire" \
+    " ON se_challenges (timeexpire)"
+#define SCHEMA_LOGIN_FAILURES_TIME_INDEX \
+    "CREATE INDEX IF NOT EXISTS se_login_failures_time" \
+    " ON se_login_failures (failtime)"
+#define SCHEMA_LOGIN_BANS_INDEX \
+    "CREATE INDEX IF NOT EXISTS se_login_bans_until" \
+    " ON se_login_bans (banned_until)"
 #define SCHEMA_LOGIN_FAILURES \
     "CREATE TABLE IF NOT EXISTS se_login_failures (" \
     " username VARCHAR(25) NOT NULL," \
@@ -163,41 +186,73 @@ const se_sql_stmt se_sql_admin[SE_ADMIN_COUNT] = {
     " status CHAR(1) NOT NULL DEFAULT 'V'," \
     " next_sessid BIGINT NOT NULL DEFAULT 0)"
 
+/* The same for every database: sessions onwards. */
+#define SCHEMA_AFTER_USERS(id_type, table_options) \
+    SCHEMA_SESSIONS(id_type) table_options, \
+    SCHEMA_SESSIONS_INDEX, \
+    SCHEMA_CHALLENGES table_options, \
+    SCHEMA_CHALLENGES_INDEX, \
+    SCHEMA_LOGIN_FAILURES table_options, \
+    SCHEMA_LOGIN_FAILURES_INDEX, \
+    SCHEMA_LOGIN_FAILURES_TIME_INDEX, \
+    SCHEMA_LOGIN_BANS table_options, \
+    SCHEMA_LOGIN_BANS_INDEX
+
 /* SQLite: WAL lets readers run beside the one writer; it persists in the
  * file.  INTEGER PRIMARY KEY is SQLite's auto-assigned row id. */
 static const char *const schema_sqlite3[] = {
     "PRAGMA journal_mode=WAL",
     SCHEMA_USERS("INTEGER PRIMARY KEY"),
-    SCHEMA_SESSIONS("INTEGER"),
-    SCHEMA_SESSIONS_INDEX,
-    SCHEMA_CHALLENGES,
-    SCHEMA_LOGIN_FAILURES,
-    SCHEMA_LOGIN_FAILURES_INDEX,
-    SCHEMA_LOGIN_BANS,
+    SCHEMA_AFTER_USERS("INTEGER", ""),
     NULL
 };
 
 /* PostgreSQL: userid from a sequence. */
 static const char *const schema_pgsql[] = {
     SCHEMA_USERS("BIGSERIAL PRIMARY KEY"),
-    SCHEMA_SESSIONS("BIGINT"),
-    SCHEMA_SESSIONS_INDEX,
-    SCHEMA_CHALLENGES,
-    SCHEMA_LOGIN_FAILURES,
-    SCHEMA_LOGIN_FAILURES_INDEX,
-    SCHEMA_LOGIN_BANS,
+    SCHEMA_AFTER_USERS("BIGINT", ""),
+    NULL
+};
+
+/*
+ * MySQL/MariaDB: InnoDB for transactions and row locks, and a binary
+ * collation, because the default ones compare case-insensitively: two
+ * challenges differing only in case must be two rows, and a user name
+ * must match exactly as the module canonicalised it.  CREATE INDEX IF NOT
+ * EXISTS is MariaDB's (10.1.4+); MySQL 8 does not have it.
+ */
+#define MYSQL_TABLE_OPTIONS \
+    " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+static const char *const schema_mysql[] = {
+    SCHEMA_USERS("BIGINT AUTO_INCREMENT PRIMARY KEY") MYSQL_TABLE_OPTIONS,
+    SCHEMA_AFTER_USERS("BIGINT", MYSQL_TABLE_OPTIONS),
     NULL
 };
 
 const char *const *se_sql_schema(const char *driver)
 {
-    if (driver && strcmp(driver, "sqlite3") == 0) {
+    if (driver == NULL) {
+        return NULL;
+    }
+    if (strcmp(driver, "sqlite3") == 0) {
         return schema_sqlite3;
     }
-    if (driver && strcmp(driver, "pgsql") == 0) {
+    if (strcmp(driver, "pgsql") == 0) {
         return schema_pgsql;
     }
+    if (strcmp(driver, "mysql") == 0) {
+        return schema_mysql;
+    }
     return NULL;
+}
+
+const char *se_sql_text(const se_sql_stmt *stmt, const char *driver)
+{
+    if (stmt->mysql_sql != NULL && driver != NULL
+        && strcmp(driver, "mysql") == 0) {
+        return stmt->mysql_sql;
+    }
+    return stmt->sql;
 }
 
 int se_sql_find(const char *name)

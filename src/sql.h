@@ -14,6 +14,7 @@ typedef enum {
     SE_SQL_USER_LOOKUP,      /* user -> userid, password_md5, status */
     SE_SQL_SESSID_BUMP,      /* userid: advance the per-user session counter */
     SE_SQL_SESSID_READ,      /* userid -> the counter just advanced */
+    SE_SQL_USER_LOCK,        /* userid: lock the account's row, change nothing */
     SE_SQL_SESSION_INSERT,   /* userid, sessid, auth, exptype, created, expires, ip */
     SE_SQL_SESSION_PURGE,    /* userid, now: delete that user's expired sessions */
     SE_SQL_SESSION_DELETE_ALL, /* userid */
@@ -26,8 +27,7 @@ typedef enum {
     SE_SQL_FAILURE_ADD,      /* user, ip, now */
     SE_SQL_FAILURE_COUNT,    /* user, ip, since -> count */
     SE_SQL_FAILURE_PURGE,    /* before */
-    SE_SQL_BAN_CLEAR,        /* user, ip */
-    SE_SQL_BAN_ADD,          /* user, ip, until */
+    SE_SQL_BAN_ADD,          /* user, ip, until: sets or replaces the ban */
     SE_SQL_BAN_PURGE,        /* now */
     SE_SQL_COUNT
 } se_sql_id;
@@ -37,6 +37,7 @@ typedef struct {
     const char *label;       /* the mod_dbd label; unique to this module */
     int nparams;             /* placeholders the statement must have */
     const char *sql;         /* the default statement */
+    const char *mysql_sql;   /* MySQL's spelling of it, where that differs */
 } se_sql_stmt;
 
 /* The default statement table, indexed by se_sql_id. */
@@ -60,6 +61,9 @@ extern const se_sql_stmt se_sql_admin[SE_ADMIN_COUNT];
  * NULL for a driver we have no schema for.
  */
 const char *const *se_sql_schema(const char *driver);
+
+/* The default text of `stmt` for the apr_dbd driver called `driver`. */
+const char *se_sql_text(const se_sql_stmt *stmt, const char *driver);
 
 /* Index of the module statement called `name` (case-insensitive), or -1. */
 int se_sql_find(const char *name);

@@ -5,8 +5,7 @@
  *
  * Statements are handed to mod_dbd at config time (it prepares them on
  * every pooled connection); here they are looked up by label and run with
- * every value passed as text, which every apr_dbd driver accepts.  Every
- * result set is read to its end, as sequential apr_dbd results require.
+ * every value passed as text, which every apr_dbd driver accepts.
  */
 #include <string.h>
 
@@ -39,6 +38,11 @@ void se_store_child_init(apr_pool_t *p)
         writer_mutex = NULL;
     }
 #endif
+}
+
+int se_db_locks_rows(const se_store_t *st)
+{
+    return strcmp(apr_dbd_name(st->dbd->driver), "sqlite3") != 0;
 }
 
 void se_db_write_begin(se_store_t *st)
@@ -75,6 +79,22 @@ static const char *statement_label(apr_pool_t *p, se_sql_id id,
                        se_md5_hex(p, sql, strlen(sql)), NULL);
 }
 
+/*
+ * Whether statement `id` of this server is one whose default text differs
+ * between databases (se_sql_stmt.mysql_sql).  mod_dbd prepares what it is
+ * given on every connection and gives up the connection when one statement
+ * fails to prepare, and it does not tell us the driver at config time: such
+ * a statement is therefore not handed to mod_dbd but prepared on each
+ * connection at first use, in that connection's dialect (prepare_here()).
+ * A SessionExpireSQL replacement is the site's own text for its own
+ * database, and goes to mod_dbd like every other.
+ */
+static int spelled_per_driver(const se_srv_cfg *cfg, se_sql_id id)
+{
+    return se_sql_module[id].mysql_sql != NULL
+           && se_srv_sql(cfg, id) == se_sql_module[id].sql;
+}
+
 const char *se_store_register(apr_pool_t *p, apr_pool_t *ptemp,
                               server_rec *s)
 {
@@ -101,6 +121,9 @@ const char *se_store_register(apr_pool_t *p, apr_pool_t *ptemp,
             const char *key;
 
             cfg->label[i] = statement_label(p, (se_sql_id)i, sql);
+            if (spelled_per_driver(cfg, (se_sql_id)i)) {
+                continue;
+            }
             key = apr_psprintf(ptemp, "%pp %s", table, cfg->label[i]);
             if (apr_hash_get(registered, key, APR_HASH_KEY_STRING) == NULL) {
                 apr_hash_set(registered, key, APR_HASH_KEY_STRING, key);
@@ -123,12 +146,38 @@ static se_store_rc db_error(se_store_t *st, se_sql_id id, int rv)
     return SE_STORE_ERROR;
 }
 
+/*
+ * Prepares a spelled_per_driver() statement on this request's connection and
+ * keeps it in the connection's own table, where mod_dbd keeps the others: a
+ * connection serves one request at a time, and its pool lives as long as
+ * it does.
+ */
+static apr_dbd_prepared_t *prepare_here(se_store_t *st, se_sql_id id)
+{
+    const char *sql = se_sql_text(&se_sql_module[id],
+                                  apr_dbd_name(st->dbd->driver));
+    apr_dbd_prepared_t *stmt = NULL;
+    int rv = apr_dbd_prepare(st->dbd->driver, st->dbd->pool, st->dbd->handle,
+                             sql, st->cfg->label[id], &stmt);
+
+    if (rv != 0) {
+        db_error(st, id, rv);
+        return NULL;
+    }
+    apr_hash_set(st->dbd->prepared, st->cfg->label[id], APR_HASH_KEY_STRING,
+                 stmt);
+    return stmt;
+}
+
 static apr_dbd_prepared_t *statement(se_store_t *st, se_sql_id id)
 {
     apr_dbd_prepared_t *stmt = apr_hash_get(st->dbd->prepared,
                                             st->cfg->label[id],
                                             APR_HASH_KEY_STRING);
 
+    if (stmt == NULL && spelled_per_driver(st->cfg, id)) {
+        return prepare_here(st, id);
+    }
     if (stmt == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, st->r, SELOGNO(0202)
                       "statement %s was not prepared on this connection",
@@ -234,14 +283,40 @@ se_store_rc se_store_open(request_rec *r, se_store_t **store)
     return SE_STORE_OK;
 }
 
+/*
+ * InnoDB's default isolation (REPEATABLE READ) locks the gaps between the
+ * rows a DELETE scans, and a new session's INSERT into such a gap then
+ * waits for another user's transaction: two logins of different users
+ * could deadlock.  Under READ COMMITTED it locks rows only, and
+ * transactions here only ever queue on one account row (UserLock, or the
+ * counter bump).  Said per transaction, for the next one only: the
+ * connection may serve other modules through mod_dbd, whose settings are
+ * theirs.  Fixed text, no data: nothing to prepare.
+ */
+#define MYSQL_TXN_ISOLATION "SET TRANSACTION ISOLATION LEVEL READ COMMITTED"
+
+static int set_txn_isolation(se_store_t *st)
+{
+    int nrows = 0;
+
+    if (strcmp(apr_dbd_name(st->dbd->driver), "mysql") != 0) {
+        return 0;
+    }
+    return apr_dbd_query(st->dbd->driver, st->dbd->handle, &nrows,
+                         MYSQL_TXN_ISOLATION);
+}
+
 /* Every transaction here writes, so it holds the writer turn throughout. */
 se_store_rc se_db_txn_begin(se_store_t *st)
 {
     int rv;
 
     se_db_write_begin(st);
-    rv = apr_dbd_transaction_start(st->dbd->driver, st->r->pool,
-                                   st->dbd->handle, &st->txn);
+    rv = set_txn_isolation(st);
+    if (rv == 0) {
+        rv = apr_dbd_transaction_start(st->dbd->driver, st->r->pool,
+                                       st->dbd->handle, &st->txn);
+    }
     if (rv) {
         se_db_write_end(st);
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, st->r, SELOGNO(0205)

@@ -22,6 +22,10 @@ struct se_store {
 };
 
 /* Every write holds this process's writer turn (see store.c). */
+/* Whether the database locks rows (every driver but sqlite3, which locks
+ * the whole database for each write). */
+int se_db_locks_rows(const se_store_t *st);
+
 void se_db_write_begin(se_store_t *st);
 void se_db_write_end(se_store_t *st);
 

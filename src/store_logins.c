@@ -39,10 +39,8 @@ static se_store_rc add_ban(se_store_t *st, const char *user, const char *ip,
 {
     const char *args[3] = { user, ip, se_db_int_arg(st, until) };
     int nrows;
-    se_store_rc rc = se_db_run_query(st, SE_SQL_BAN_CLEAR, args, &nrows);
 
-    return rc == SE_STORE_OK ? se_db_run_query(st, SE_SQL_BAN_ADD, args, &nrows)
-                             : rc;
+    return se_db_run_query(st, SE_SQL_BAN_ADD, args, &nrows);
 }
 
 se_store_rc se_store_record_failure(se_store_t *st, const char *user,

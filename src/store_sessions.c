@@ -82,18 +82,49 @@ se_store_rc se_store_create_session(se_store_t *st, const se_new_session_t *s,
     return se_db_txn_end(st, rc);
 }
 
+/*
+ * Begins a transaction that changes several of a user's sessions.  Where
+ * the database locks rows, it first locks the account (UserLock): two such
+ * transactions (or a sessiongenerate, which bumps the account's counter
+ * first) then queue on one row, instead of each locking sessions the other
+ * wants, in another order, and one of them dying in a deadlock.  SQLite's
+ * write transactions already take turns on the whole database.
+ */
+static se_store_rc begin_user_txn(se_store_t *st, const char *userid_arg)
+{
+    const char *args[1] = { userid_arg };
+    int nrows = 0;
+    se_store_rc rc = se_db_txn_begin(st);
+
+    if (rc == SE_STORE_OK && se_db_locks_rows(st)) {
+        rc = se_db_run_query(st, SE_SQL_USER_LOCK, args, &nrows);
+        if (rc != SE_STORE_OK) {
+            return se_db_txn_end(st, rc);
+        }
+    }
+    return rc;
+}
+
 se_store_rc se_store_expire_all(se_store_t *st, apr_int64_t userid,
                                 int *count)
 {
     const char *args[1] = { se_db_int_arg(st, userid) };
-
     se_store_rc rc;
 
     *count = 0;
-    se_db_write_begin(st);
+    /* On SQLite one DELETE is atomic and alone: no transaction needed. */
+    if (!se_db_locks_rows(st)) {
+        se_db_write_begin(st);
+        rc = se_db_run_query(st, SE_SQL_SESSION_DELETE_ALL, args, count);
+        se_db_write_end(st);
+        return rc;
+    }
+    rc = begin_user_txn(st, args[0]);
+    if (rc != SE_STORE_OK) {
+        return rc;
+    }
     rc = se_db_run_query(st, SE_SQL_SESSION_DELETE_ALL, args, count);
-    se_db_write_end(st);
-    return rc;
+    return se_db_txn_end(st, rc);
 }
 
 se_store_rc se_store_expire_ids(se_store_t *st, apr_int64_t userid,
@@ -107,9 +138,9 @@ se_store_rc se_store_expire_ids(se_store_t *st, apr_int64_t userid,
     if (ids->nelts == 0) {
         return SE_STORE_OK;
     }
-    /* One DELETE is atomic by itself: no transaction around it (the usual
-     * logout names one session, and BEGIN/COMMIT would cost two more
-     * statements). */
+    /* One DELETE of one row is atomic by itself and holds no lock while it
+     * waits for one: no transaction around it (the usual logout names one
+     * session, and BEGIN/COMMIT would cost two more statements). */
     if (ids->nelts == 1) {
         args[1] = se_db_int_arg(st, APR_ARRAY_IDX(ids, 0, apr_int64_t));
         se_db_write_begin(st);
@@ -117,7 +148,7 @@ se_store_rc se_store_expire_ids(se_store_t *st, apr_int64_t userid,
         se_db_write_end(st);
         return rc;
     }
-    rc = se_db_txn_begin(st);
+    rc = begin_user_txn(st, args[0]);
     if (rc != SE_STORE_OK) {
         return rc;
     }

@@ -18,6 +18,9 @@ SE_PACKAGES=(
     # test/run-sanitizers, scripts/fuzz (libFuzzer, ASan/UBSan runtimes,
     # llvm-symbolizer for their stacks) and scripts/check --valgrind
     clang libclang-rt-14-dev llvm-14 valgrind procps
+    # The suite on PostgreSQL and MariaDB (scripts/check, test/db-server)
+    postgresql libaprutil1-dbd-pgsql mariadb-server mariadb-client
+    libaprutil1-dbd-mysql
 )
 
 log() {

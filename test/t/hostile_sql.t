@@ -153,8 +153,9 @@ for my $p (@PAYLOADS) {
         answer_ok("a real challenge followed by $sp", $r, success => 'FAIL',
                   errmsg => $BAD);
         sessions_as_expected("auth_challenge $sp", $u);
-        is sql('SELECT COUNT(*) FROM se_challenges WHERE instr(challenge, '
-               . sql_quote($p) . ') > 0') + 0, 0,
+        # Searched here, not in SQL: no substring function is the same
+        # on every database.
+        ok index(sql('SELECT challenge FROM se_challenges'), $p) < 0,
            "auth_challenge $sp: never stored as a used challenge";
     };
 

@@ -7,6 +7,7 @@
 
 #include "apr_general.h"
 #include "apr_pools.h"
+#include "apr_strings.h"
 
 #include "sql.h"
 #include "fixture.h"
@@ -22,6 +23,12 @@ static void check_stmt(const se_sql_stmt *st)
     ck_assert_msg(se_sql_count_params(st->sql) == st->nparams,
                   "%s: %d placeholders in \"%s\", nparams %d", st->name,
                   se_sql_count_params(st->sql), st->sql, st->nparams);
+    if (st->mysql_sql != NULL) {
+        ck_assert_msg(se_sql_count_params(st->mysql_sql) == st->nparams,
+                      "%s: %d placeholders in MySQL's \"%s\", nparams %d",
+                      st->name, se_sql_count_params(st->mysql_sql),
+                      st->mysql_sql, st->nparams);
+    }
 }
 
 START_TEST(test_module_stmt_params)
@@ -170,30 +177,61 @@ END_TEST
 
 /* ---- se_sql_schema --------------------------------------------------- */
 
+static const char *const schema_drivers[] = { "sqlite3", "pgsql", "mysql" };
+
+/* Every driver's schema creates every table the statements use. */
 START_TEST(test_schema)
 {
-    const char *const *schema = se_sql_schema("sqlite3");
-    int i, users = 0, sessions = 0;
+    const char *const *schema = se_sql_schema(schema_drivers[_i]);
+    const char *const tables[] = { "se_users", "se_sessions", "se_challenges",
+                                   "se_login_failures", "se_login_bans" };
+    int i, t, found[N_ELEMS(tables)] = { 0 };
 
     ck_assert_ptr_nonnull(schema);
     ck_assert_ptr_nonnull(schema[0]);
     for (i = 0; schema[i]; i++) {
         ck_assert_msg(schema[i][0] != '\0', "empty schema statement %d", i);
-        if (strstr(schema[i], "se_users")) {
-            users = 1;
-        }
-        if (strstr(schema[i], "se_sessions")) {
-            sessions = 1;
+        for (t = 0; t < (int)N_ELEMS(tables); t++) {
+            const char *create = apr_pstrcat(pool, "CREATE TABLE IF NOT EXISTS ",
+                                             tables[t], " (", NULL);
+
+            if (strncmp(schema[i], create, strlen(create)) == 0) {
+                found[t]++;
+            }
         }
         ck_assert_int_lt(i, 100);
     }
-    ck_assert_msg(users && sessions, "schema lacks se_users or se_sessions");
+    for (t = 0; t < (int)N_ELEMS(tables); t++) {
+        ck_assert_msg(found[t] == 1, "%s: %d CREATE TABLE %s",
+                      schema_drivers[_i], found[t], tables[t]);
+    }
+}
+END_TEST
 
+START_TEST(test_schema_unknown)
+{
     ck_assert_ptr_null(se_sql_schema("nosuchdriver"));
     ck_assert_ptr_null(se_sql_schema(""));
     ck_assert_ptr_null(se_sql_schema("sqlite"));
     ck_assert_ptr_null(se_sql_schema("sqlite3x"));
     ck_assert_ptr_null(se_sql_schema(NULL));
+}
+END_TEST
+
+/* The per-driver spelling is MySQL's only; others get the default. */
+START_TEST(test_sql_text)
+{
+    const se_sql_stmt *use = &se_sql_module[SE_SQL_CHALLENGE_USE];
+    const se_sql_stmt *lookup = &se_sql_module[SE_SQL_USER_LOOKUP];
+
+    ck_assert_ptr_nonnull(use->mysql_sql);
+    ck_assert_ptr_eq(se_sql_text(use, "mysql"), use->mysql_sql);
+    ck_assert_ptr_eq(se_sql_text(use, "pgsql"), use->sql);
+    ck_assert_ptr_eq(se_sql_text(use, "sqlite3"), use->sql);
+    ck_assert_ptr_eq(se_sql_text(use, NULL), use->sql);
+    ck_assert_ptr_nonnull(strstr(use->mysql_sql, "INSERT IGNORE"));
+    ck_assert_ptr_null(lookup->mysql_sql);
+    ck_assert_ptr_eq(se_sql_text(lookup, "mysql"), lookup->sql);
 }
 END_TEST
 
@@ -223,7 +261,9 @@ Suite *sql_suite(void)
 
     tc = tcase_create("schema");
     tcase_add_checked_fixture(tc, pool_setup, pool_teardown);
-    tcase_add_test(tc, test_schema);
+    tcase_add_loop_test(tc, test_schema, 0, N_ELEMS(schema_drivers));
+    tcase_add_test(tc, test_schema_unknown);
+    tcase_add_test(tc, test_sql_text);
     suite_add_tcase(s, tc);
 
     return s;

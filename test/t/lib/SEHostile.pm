@@ -52,7 +52,8 @@ package SEHostile;
 #       file's, every session of another user that was valid for more than
 #       an hour is still there unchanged, and this file's users have exactly
 #       the sessions expected.
-#   tables_ok(): the schema's tables exist (and PRAGMA quick_check is ok).
+#   tables_ok(): the schema's tables exist (and, on SQLite, PRAGMA
+#       quick_check is ok).
 #   user_count(), session_count()
 #
 # The server:
@@ -420,10 +421,15 @@ sub plant_sessions {
     my($u, $from, $to) = @_;
     my $uid = userid_of($u);
     my $now = time;
-    sql("WITH RECURSIVE c(x) AS (SELECT $from UNION ALL SELECT x + 1 FROM c"
-        . " WHERE x < $to) INSERT INTO se_sessions (userid, sessid, auth,"
-        . " exptype, timecreate, timeexpire, ipfixed) SELECT $uid, x,"
-        . " 'AAAAAAAAAA', 'short', $now - 100, $now + 86400, '' FROM c");
+    # Multi-row VALUES, in slices: the one bulk insert every database has.
+    for (my $at = $from; $at <= $to; $at += 500) {
+        my $end = $at + 499 < $to ? $at + 499 : $to;
+        sql('INSERT INTO se_sessions (userid, sessid, auth, exptype,'
+            . ' timecreate, timeexpire, ipfixed) VALUES '
+            . join(',', map { "($uid, $_, 'AAAAAAAAAA', 'short',"
+                              . ' ' . ($now - 100) . ', ' . ($now + 86400)
+                              . ", '')" } $at .. $end));
+    }
     sql("UPDATE se_users SET next_sessid = $to WHERE userid = $uid"
         . " AND next_sessid < $to");
     expect_sessions($u, expected_sessions($u), $from .. $to);
@@ -440,11 +446,12 @@ sub user_count    { one_number('SELECT COUNT(*) FROM se_users') }
 sub session_count { one_number('SELECT COUNT(*) FROM se_sessions') }
 
 sub tables_ok {
-    my $out = sql("SELECT name FROM sqlite_master WHERE type = 'table'"
-                  . " ORDER BY name");
-    my %have = map { $_ => 1 } split /\n/, $out;
-    my @missing = grep { !$have{$_} } @TABLES;
-    return 0 if @missing;
+    # Each table still answers a query (a dropped one would not).
+    for my $table (@TABLES) {
+        my $n = eval { one_number("SELECT COUNT(*) FROM $table") };
+        return 0 unless defined $n;
+    }
+    return 1 unless ($ENV{SE_DBD_DRIVER} || 'sqlite3') eq 'sqlite3';
     my $check = sql('PRAGMA quick_check');
     chomp $check;
     return $check eq 'ok';

@@ -12,9 +12,11 @@ package SEModes;
 #   my @ids = session_ids($user);  the ids "sessionexpire-admin sessions"
 #       lists, in order.
 #   my $out = sql($statement);
-#       runs SQL on the test database with the sqlite3 CLI (as the user
-#       httpd's children run as, like SETest::admin), returns its output
-#       (rows of |-separated columns); dies on failure.
+#       runs SQL on the test database with its own client (sqlite3, psql
+#       or mariadb, as the user httpd's children run as, like
+#       SETest::admin), returns its output (rows of |-separated columns);
+#       dies on failure.  Keep the SQL portable: every test runs on every
+#       database (test/run-httpd-tests --db).
 #   my $uid = userid_of($user);
 #   plant_session($user, $sessid, $timeexpire, %cols);
 #       inserts a session row directly (exptype short, auth AAAAAAAAAA,
@@ -66,20 +68,44 @@ sub session_ids {
 sub sql_quote {
     my $s = shift;
     $s =~ s/'/''/g;
+    # MySQL reads backslash escapes in string literals.
+    $s =~ s/\\/\\\\/g if ($ENV{SE_DBD_DRIVER} || '') eq 'mysql';
     return "'$s'";
+}
+
+# The command line of the test database's own client, for one statement;
+# its rows come out as |-separated columns, as the sqlite3 CLI prints them.
+sub sql_command {
+    my $statement = shift;
+    my $driver = $ENV{SE_DBD_DRIVER} || 'sqlite3';
+    if ($driver eq 'sqlite3') {
+        my $db = $ENV{SE_DB} or die "SE_DB is not set";
+        return ($ENV{SE_SQLITE3} || 'sqlite3', '-batch', '-bail',
+                '-cmd', '.timeout 10000', $db, $statement);
+    }
+    my @at = map { $ENV{$_} // die "$_ is not set\n" }
+        qw(SE_DB_HOST SE_DB_PORT SE_DB_USER SE_DB_NAME);
+    if ($driver eq 'pgsql') {
+        return ('psql', '-X', '-q', '-A', '-t', '-F', '|',
+                '-v', 'ON_ERROR_STOP=1', '-h', $at[0], '-p', $at[1],
+                '-U', $at[2], '-d', $at[3], '-c', $statement);
+    }
+    if ($driver eq 'mysql') {
+        return ('mariadb', '--no-defaults', '-B', '-N', '-r',
+                '-h', $at[0], '-P', $at[1], '-u', $at[2], '-D', $at[3],
+                '-e', $statement);
+    }
+    die "sql(): no client known for the driver '$driver'\n";
 }
 
 sub sql {
     my $statement = shift;
-    my $db = $ENV{SE_DB} or die "SE_DB is not set";
-    my $cli = $ENV{SE_SQLITE3} || 'sqlite3';
-    if (($ENV{SE_DBD_DRIVER} || 'sqlite3') ne 'sqlite3') {
-        die "sql(): the test database is not SQLite\n";
-    }
-    my($out, $rc, $err) = run_as_httpd_user($cli, '-batch', '-bail',
-                                            '-cmd', '.timeout 10000',
-                                            $db, $statement);
-    die "sql(): $cli failed ($rc) on: $statement\n$out$err" if $rc || $err ne '';
+    my @cmd = sql_command($statement);
+    # As httpd's user, so that SQLite's WAL files stay theirs.
+    my($out, $rc, $err) = run_as_httpd_user(@cmd);
+    die "sql(): $cmd[0] failed ($rc) on: $statement\n$out$err"
+        if $rc || $err ne '';
+    $out =~ tr/\t/|/ if $cmd[0] eq 'mariadb';
     return $out;
 }
 
