@@ -32,6 +32,9 @@ typedef enum {
     SE_SQL_COUNT
 } se_sql_id;
 
+/* Every label of ours starts with this. */
+#define SE_SQL_LABEL_PREFIX "sessionexpire_"
+
 typedef struct {
     const char *name;        /* the name SessionExpireSQL uses */
     const char *label;       /* the mod_dbd label; unique to this module */

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "apr_hash.h"
 #include "apr_optional.h"
 #include "apr_strings.h"
 #include "apr_thread_mutex.h"
@@ -64,10 +65,10 @@ void se_db_write_end(se_store_t *st)
 }
 
 /*
- * The mod_dbd label of a statement: ours for the default SQL; for a
- * SessionExpireSQL one, ours plus a digest of the SQL.  Virtual hosts
- * without mod_dbd directives share the main server's statement table, so
- * one label must always mean one statement text.
+ * The label of a statement: ours for the default SQL; for a SessionExpireSQL
+ * one, ours plus a digest of the SQL.  Virtual hosts without mod_dbd
+ * directives share the main server's connections, so one label must always
+ * mean one statement text.
  */
 static const char *statement_label(apr_pool_t *p, se_sql_id id,
                                    const char *sql)
@@ -80,55 +81,38 @@ static const char *statement_label(apr_pool_t *p, se_sql_id id,
 }
 
 /*
- * Whether statement `id` of this server is one whose default text differs
- * between databases (se_sql_stmt.mysql_sql).  mod_dbd prepares what it is
- * given on every connection and gives up the connection when one statement
- * fails to prepare, and it does not tell us the driver at config time: such
- * a statement is therefore not handed to mod_dbd but prepared on each
- * connection at first use, in that connection's dialect (prepare_here()).
- * A SessionExpireSQL replacement is the site's own text for its own
- * database, and goes to mod_dbd like every other.
+ * Statements are not handed to mod_dbd (ap_dbd_prepare) but prepared on
+ * each connection at first use (statement()), for three reasons:
+ *  - mod_dbd does not tell a module the driver at config time, and two
+ *    statements are spelled differently on MySQL (se_sql_text());
+ *  - mod_dbd gives up a whole connection when one statement fails to
+ *    prepare, where we can say which statement failed;
+ *  - after a PostgreSQL restart, apr_dbd's pgsql driver revives a dead
+ *    connection in place (PQreset in its connection check) without the
+ *    server-side prepared statements mod_dbd made on it, and every later
+ *    use of them fails until the connection expires.  On pgsql our
+ *    statements are therefore "prepared" without a name, which apr_dbd
+ *    sends with their text on each use (PQexecParams): nothing on the
+ *    server to lose.
  */
-static int spelled_per_driver(const se_srv_cfg *cfg, se_sql_id id)
-{
-    return se_sql_module[id].mysql_sql != NULL
-           && se_srv_sql(cfg, id) == se_sql_module[id].sql;
-}
-
 const char *se_store_register(apr_pool_t *p, apr_pool_t *ptemp,
                               server_rec *s)
 {
-    APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) *dbd_prepare =
-        APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
-    module *dbd_module = ap_find_linked_module("mod_dbd.c");
-    apr_hash_t *registered = apr_hash_make(ptemp);
     int i;
 
+    (void)ptemp;
     dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    if (dbd_prepare == NULL || dbd_acquire == NULL || dbd_module == NULL) {
+    if (dbd_acquire == NULL) {
         return "mod_sessionexpire needs mod_dbd: add LoadModule dbd_module"
                " before LoadModule sessionexpire_module";
     }
     for (; s; s = s->next) {
         se_srv_cfg *cfg = ap_get_module_config(s->module_config,
                                                &sessionexpire_module);
-        /* Only compared, never looked into: which statement table this
-         * server shares with others. */
-        void *table = ap_get_module_config(s->module_config, dbd_module);
 
         for (i = 0; i < SE_SQL_COUNT; i++) {
-            const char *sql = se_srv_sql(cfg, (se_sql_id)i);
-            const char *key;
-
-            cfg->label[i] = statement_label(p, (se_sql_id)i, sql);
-            if (spelled_per_driver(cfg, (se_sql_id)i)) {
-                continue;
-            }
-            key = apr_psprintf(ptemp, "%pp %s", table, cfg->label[i]);
-            if (apr_hash_get(registered, key, APR_HASH_KEY_STRING) == NULL) {
-                apr_hash_set(registered, key, APR_HASH_KEY_STRING, key);
-                dbd_prepare(s, sql, cfg->label[i]);
-            }
+            cfg->label[i] = statement_label(p, (se_sql_id)i,
+                                            se_srv_sql(cfg, (se_sql_id)i));
         }
     }
     return NULL;
@@ -140,32 +124,40 @@ static se_store_rc db_error(se_store_t *st, se_sql_id id, int rv)
 {
     const char *err = apr_dbd_error(st->dbd->driver, st->dbd->handle, rv);
 
+    /* The code too: the mysql driver has no message for a statement's
+     * own errors. */
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, st->r, SELOGNO(0201)
-                  "statement %s failed: %s", se_sql_module[id].name,
-                  err ? err : "(no detail)");
+                  "statement %s failed (driver code %d): %s",
+                  se_sql_module[id].name, rv, err && *err ? err : "no detail");
     return SE_STORE_ERROR;
 }
 
 /*
- * Prepares a spelled_per_driver() statement on this request's connection and
- * keeps it in the connection's own table, where mod_dbd keeps the others: a
- * connection serves one request at a time, and its pool lives as long as
- * it does.
+ * Prepares statement `id` on this request's connection, in the driver's
+ * spelling unless SessionExpireSQL replaced it, and keeps it in the
+ * connection's own table (where mod_dbd keeps the statements of other
+ * modules): a connection serves one request at a time, and its pool lives
+ * as long as it does.
  */
 static apr_dbd_prepared_t *prepare_here(se_store_t *st, se_sql_id id)
 {
-    const char *sql = se_sql_text(&se_sql_module[id],
-                                  apr_dbd_name(st->dbd->driver));
+    const char *driver = apr_dbd_name(st->dbd->driver);
+    const char *sql = se_srv_sql(st->cfg, id);
+    const char *label = st->cfg->label[id];
     apr_dbd_prepared_t *stmt = NULL;
-    int rv = apr_dbd_prepare(st->dbd->driver, st->dbd->pool, st->dbd->handle,
-                             sql, st->cfg->label[id], &stmt);
+    int rv;
 
+    if (sql == se_sql_module[id].sql) {
+        sql = se_sql_text(&se_sql_module[id], driver);
+    }
+    rv = apr_dbd_prepare(st->dbd->driver, st->dbd->pool, st->dbd->handle,
+                         sql, strcmp(driver, "pgsql") == 0 ? NULL : label,
+                         &stmt);
     if (rv != 0) {
         db_error(st, id, rv);
         return NULL;
     }
-    apr_hash_set(st->dbd->prepared, st->cfg->label[id], APR_HASH_KEY_STRING,
-                 stmt);
+    apr_hash_set(st->dbd->prepared, label, APR_HASH_KEY_STRING, stmt);
     return stmt;
 }
 
@@ -175,15 +167,7 @@ static apr_dbd_prepared_t *statement(se_store_t *st, se_sql_id id)
                                             st->cfg->label[id],
                                             APR_HASH_KEY_STRING);
 
-    if (stmt == NULL && spelled_per_driver(st->cfg, id)) {
-        return prepare_here(st, id);
-    }
-    if (stmt == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, st->r, SELOGNO(0202)
-                      "statement %s was not prepared on this connection",
-                      se_sql_module[id].name);
-    }
-    return stmt;
+    return stmt != NULL ? stmt : prepare_here(st, id);
 }
 
 se_store_rc se_db_run_query(se_store_t *st, se_sql_id id, const char **args,
@@ -197,7 +181,71 @@ se_store_rc se_db_run_query(se_store_t *st, se_sql_id id, const char **args,
     }
     rv = apr_dbd_pquery(st->dbd->driver, st->r->pool, st->dbd->handle, nrows,
                         stmt, se_sql_module[id].nparams, args);
+    st->statements_run++;
     return rv ? db_error(st, id, rv) : SE_STORE_OK;
+}
+
+/*
+ * Forgets every statement of ours prepared on this connection, so that
+ * statement() prepares them again: after a reconnection the old ones name
+ * server-side objects of the dead session (the mysql driver's MYSQL_STMT
+ * handles).  The old ones are freed with the connection's pool.
+ */
+static void forget_statements(se_store_t *st)
+{
+    apr_array_header_t *ours = apr_array_make(st->r->pool, SE_SQL_COUNT,
+                                              sizeof(const char *));
+    apr_hash_index_t *hi;
+    int i;
+
+    for (hi = apr_hash_first(st->r->pool, st->dbd->prepared); hi;
+         hi = apr_hash_next(hi)) {
+        const char *label = apr_hash_this_key(hi);
+
+        if (strncmp(label, SE_SQL_LABEL_PREFIX,
+                    sizeof(SE_SQL_LABEL_PREFIX) - 1) == 0) {
+            APR_ARRAY_PUSH(ours, const char *) = label;
+        }
+    }
+    for (i = 0; i < ours->nelts; i++) {
+        apr_hash_set(st->dbd->prepared, APR_ARRAY_IDX(ours, i, const char *),
+                     APR_HASH_KEY_STRING, NULL);
+    }
+}
+
+/*
+ * Whether a select that failed as the first statement of the request may
+ * run once more.  mod_dbd hands out a pooled connection without a round
+ * trip to the server, so after a database server restart the first
+ * statement on each pooled connection fails.  The drivers' connection
+ * check (apr_dbd_check_conn) then reconnects it in place (pgsql: PQreset;
+ * mysql: mysql_ping with reconnection), without the statements prepared
+ * on the old session: ours are prepared again.  A select changes nothing,
+ * so running it again on the revived connection is safe, and a restart of
+ * the database costs no request.  Not for SQLite, which has no server to
+ * lose.
+ */
+static int revived(se_store_t *st, se_sql_id id, int rv)
+{
+    const char *err;
+
+    if (st->statements_run > 0 || st->txn != NULL || !se_db_locks_rows(st)) {
+        return 0;
+    }
+    /* Copied: reconnecting clears the driver's message. */
+    err = apr_pstrdup(st->r->pool,
+                      apr_dbd_error(st->dbd->driver, st->dbd->handle, rv));
+    if (apr_dbd_check_conn(st->dbd->driver, st->r->pool, st->dbd->handle)
+        != APR_SUCCESS) {
+        return 0;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, st->r, SELOGNO(0202)
+                  "statement %s failed on a pooled connection (driver code "
+                  "%d: %s); the connection checks out again, running it once "
+                  "more", se_sql_module[id].name, rv,
+                  err && *err ? err : "no detail");
+    forget_statements(st);
+    return 1;
 }
 
 /*
@@ -224,6 +272,13 @@ se_store_rc se_db_select_row(se_store_t *st, se_sql_id id, const char **args,
     }
     rv = apr_dbd_pselect(st->dbd->driver, st->r->pool, st->dbd->handle, &res,
                          stmt, 1, se_sql_module[id].nparams, args);
+    if (rv && revived(st, id, rv)) {
+        stmt = statement(st, id);
+        rv = stmt == NULL ? -1
+             : apr_dbd_pselect(st->dbd->driver, st->r->pool, st->dbd->handle,
+                               &res, stmt, 1, se_sql_module[id].nparams, args);
+    }
+    st->statements_run++;
     if (rv) {
         return db_error(st, id, rv);
     }

@@ -19,13 +19,14 @@ struct se_store {
     ap_dbd_t *dbd;
     apr_dbd_transaction_t *txn;
     int serialize_writes;       /* see writer_mutex */
+    int statements_run;         /* on this connection, by this request */
 };
 
-/* Every write holds this process's writer turn (see store.c). */
 /* Whether the database locks rows (every driver but sqlite3, which locks
  * the whole database for each write). */
 int se_db_locks_rows(const se_store_t *st);
 
+/* Every write holds this process's writer turn (see store.c). */
 void se_db_write_begin(se_store_t *st);
 void se_db_write_end(se_store_t *st);
 

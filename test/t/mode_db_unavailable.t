@@ -3,7 +3,9 @@
 #
 # The name-based virtual hosts of t/conf/extra.last.conf.in, on the
 # server's own address and port: se-nodb.invalid has its database file in a
-# directory that does not exist, se-notadb.invalid one that is a text file.
+# directory that does not exist, se-notadb.invalid one that is a text file;
+# se-pgdown.invalid and se-mydown.invalid name PostgreSQL and MariaDB
+# servers that do not run.
 use strict;
 use warnings FATAL => 'all';
 
@@ -14,10 +16,11 @@ use Apache::Test qw(-withtestmore);
 use SETest;
 use SEModes;
 
-plan tests => 76;
+plan tests => 124;
 
 my $NODB   = 'se-nodb.invalid';
 my $NOTADB = 'se-notadb.invalid';
+my @DOWN   = ('se-pgdown.invalid', 'se-mydown.invalid');
 my $pw = 'Nodb pw';
 my $unavailable = { success => 'FAIL',
                     errmsg => 'Server error: Database temporarily unavailable' };
@@ -51,7 +54,7 @@ my @requests = (
                           password => 'wrong' } ],
 );
 
-for my $host ($NODB, $NOTADB) {
+for my $host ($NODB, $NOTADB, @DOWN) {
     for my $round (1, 2) {
         for my $r (@requests) {
             my($name, $pairs) = @$r;

@@ -72,9 +72,12 @@ START_TEST(test_names_labels_unique)
                           "two statements called %s", se_sql_module[i].name);
             ck_assert_str_ne(se_sql_module[i].label, se_sql_module[j].label);
         }
-        /* mod_dbd labels are server-wide: ours carry the module's name */
-        ck_assert_msg(strncmp(se_sql_module[i].label, "sessionexpire_",
-                              strlen("sessionexpire_")) == 0,
+        /* Labels share a connection's statement table with other
+         * modules': ours carry the module's name (and forget_statements()
+         * in store.c finds them by it). */
+        ck_assert_str_eq(SE_SQL_LABEL_PREFIX, "sessionexpire_");
+        ck_assert_msg(strncmp(se_sql_module[i].label, SE_SQL_LABEL_PREFIX,
+                              strlen(SE_SQL_LABEL_PREFIX)) == 0,
                       "label %s", se_sql_module[i].label);
     }
     for (i = 0; i < SE_ADMIN_COUNT; i++) {
