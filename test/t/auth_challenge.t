@@ -46,14 +46,6 @@ sub chal_post {
     return flat_post(\%pairs, %opts);
 }
 
-sub failures_of {
-    my $user = shift;
-    my $n = sql('SELECT COUNT(*) FROM se_login_failures WHERE username = '
-                . sql_quote($user));
-    chomp $n;
-    return $n;
-}
-
 sub challenge_row_exists {
     my $chal = shift;
     my $n = sql('SELECT COUNT(*) FROM se_challenges WHERE challenge = '

@@ -52,14 +52,6 @@ sub new_cookie {
     return ("ljsession=ws:$user:$id:$auth", $id, $auth);
 }
 
-sub failures_of {
-    my $user = shift;
-    my $n = sql('SELECT COUNT(*) FROM se_login_failures WHERE username = '
-                . sql_quote($user));
-    chomp $n;
-    return $n;
-}
-
 # ---- round trip: log out with the session's own cookie -------------------
 
 {

@@ -80,14 +80,6 @@ sub fail_times {
     ok $all, "$name: $n wrong passwords, each 'Invalid password'";
 }
 
-sub failures_of {
-    my $user = shift;
-    my $n = sql('SELECT COUNT(*) FROM se_login_failures WHERE username = '
-                . sql_quote($user));
-    chomp $n;
-    return $n;
-}
-
 # ---- below the limit ----------------------------------------------------
 
 {

@@ -22,14 +22,6 @@ sub no_lock {
     is scalar @locked, 0, "$name: no answer mentions a locked or busy database";
 }
 
-sub failures_of {
-    my $u = shift;
-    my $n = sql('SELECT COUNT(*) FROM se_login_failures WHERE username = '
-                . sql_quote($u));
-    chomp $n;
-    return $n;
-}
-
 for my $round (1 .. 4) {
     my $two_nodes = $round > 2;
     my $what = $two_nodes ? 'on two nodes' : 'on one node';
@@ -85,10 +77,4 @@ case '12 wrong passwords at once for one user: the pair ends up banned' => sub {
     sessions_as_expected('no session', $u);
 };
 
-plan tests => SEHostile::case_count() + 6;
-
-my $mark = error_log_mark();
-my $snap = db_snapshot();
-run_cases();
-db_final_ok($snap);
-server_ok_at_end($mark);
+run_file();

@@ -23,11 +23,7 @@ use SEHostile;
 
 my $PW = 'Concurrency-Expire pw 8';
 
-sub auth_of {
-    my($u, $mode) = @_;
-    return 'mode=' . ($mode // 'sessionexpire') . "&user=$u&auth_method=clear"
-         . '&password=' . form_escape($PW);
-}
+sub auth_of { return clear_auth($_[0], $PW, $_[1]) }
 
 # A job of $n requests of one kind, one after the other.  The time limit
 # of each is generous: the machine may be busy with other suites.
@@ -234,10 +230,4 @@ case '20 sessions log themselves out at once by cookie' => sub {
     sessions_as_expected('still only session 21', $u);
 };
 
-plan tests => SEHostile::case_count() + 6;
-
-my $mark = error_log_mark();
-my $snap = db_snapshot();
-run_cases();
-db_final_ok($snap);
-server_ok_at_end($mark);
+run_file();

@@ -26,18 +26,10 @@ my $INVALID = qr/^\QClient error: Invalid argument(s)\E/;
 my $TOO_LARGE = qr/^Client error: Request body too large/;
 
 # The start of a sessionexpire request of $u with clear authentication.
-sub auth_of {
-    my($u, $mode) = @_;
-    return 'mode=' . ($mode // 'sessionexpire') . "&user=$u&auth_method=clear"
-         . '&password=' . form_escape($PW);
-}
+sub auth_of { return clear_auth($_[0], $PW, $_[1]) }
 
 # A user with sessions 1..3.
-sub victim {
-    my $u = my_user('hbody', $PW);
-    give_sessions($u, $PW, 3);
-    return $u;
-}
+sub victim { return victim_of('hbody', $PW) }
 
 # $u's sessions are all still there, and nothing else happened to them.
 sub untouched {
@@ -694,10 +686,4 @@ case '20,000 empty segments and 10,000 "=" segments' => sub {
     sessions_as_expected('empty segments', $u);
 };
 
-plan tests => SEHostile::case_count() + 6;
-
-my $mark = error_log_mark();
-my $snap = db_snapshot();
-run_cases();
-db_final_ok($snap);
-server_ok_at_end($mark);
+run_file();

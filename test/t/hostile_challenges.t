@@ -24,19 +24,7 @@ use SEHostile;
 my $PW = 'Hostile-Chal pw 6';
 my $BAD = 'Invalid password';
 
-sub victim {
-    my $u = my_user('hch', $PW);
-    give_sessions($u, $PW, 3);
-    return $u;
-}
-
-sub failures_of {
-    my $u = shift;
-    my $n = sql('SELECT COUNT(*) FROM se_login_failures WHERE username = '
-                . sql_quote($u));
-    chomp $n;
-    return $n;
-}
+sub victim { return victim_of('hch', $PW) }
 
 # A sessionexpire of session 3 by challenge.  $chal undef: no
 # auth_challenge key; $resp undef: no auth_response key.
@@ -238,10 +226,4 @@ case 'challenge: getchallenge with hostile extra fields' => sub {
         'a well-formed c0 challenge';
 };
 
-plan tests => SEHostile::case_count() + 6;
-
-my $mark = error_log_mark();
-my $snap = db_snapshot();
-run_cases();
-db_final_ok($snap);
-server_ok_at_end($mark);
+run_file();

@@ -280,10 +280,4 @@ case 'cookie: an expired session' => sub {
     expect_sessions($u, @left);
 };
 
-plan tests => SEHostile::case_count() + 6;
-
-my $mark = error_log_mark();
-my $snap = db_snapshot();
-run_cases();
-db_final_ok($snap);
-server_ok_at_end($mark);
+run_file();

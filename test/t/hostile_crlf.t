@@ -29,17 +29,9 @@ my $INJ_FLAT = 'successOKljsessionws:x:1:AAAAAAAAAA';     # CR/LF removed
 my $INJ_SECRET = '%0D%0Asuccess%0D%0AOK%0D%0Aljsession_pw%0D%0Aws:y:2:Zq8Rm3Tt9W%0D%0A';
 my $INVALID = qr/^\QClient error: Invalid argument(s)\E/;
 
-sub auth_of {
-    my($u, $mode) = @_;
-    return 'mode=' . ($mode // 'sessionexpire') . "&user=$u&auth_method=clear"
-         . '&password=' . form_escape($PW);
-}
+sub auth_of { return clear_auth($_[0], $PW, $_[1]) }
 
-sub victim {
-    my $u = my_user('hcrlf', $PW);
-    give_sessions($u, $PW, 3);
-    return $u;
-}
+sub victim { return victim_of('hcrlf', $PW) }
 
 # name, body from the victim's name, what must come back, sessions left
 # (undef: 1, 2, 3; a code ref: called with the user and the answer).
@@ -233,10 +225,4 @@ case 'CR/LF: a lone CR inside the Cookie header value' => sub {
     sessions_as_expected('lone CR in a header', $u);
 };
 
-plan tests => SEHostile::case_count() + 6;
-
-my $mark = error_log_mark();
-my $snap = db_snapshot();
-run_cases();
-db_final_ok($snap);
-server_ok_at_end($mark);
+run_file();

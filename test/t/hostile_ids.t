@@ -22,17 +22,9 @@ my $PW = 'Hostile-Ids pw 2';
 my $CAP = 65536;
 my $INVALID = qr/^\QClient error: Invalid argument(s)\E/;
 
-sub auth_of {
-    my $u = shift;
-    return "mode=sessionexpire&user=$u&auth_method=clear&password="
-         . form_escape($PW);
-}
+sub auth_of { return clear_auth($_[0], $PW) }
 
-sub victim {
-    my $u = my_user('hids', $PW);
-    give_sessions($u, $PW, 3);
-    return $u;
-}
+sub victim { return victim_of('hids', $PW) }
 
 # A deterministic shuffle (the order of keys must not matter).
 sub shuffled {
@@ -215,10 +207,4 @@ for my $key ('Expire_id_1', 'EXPIRE_ID_1', 'expire_id1', 'expireid_1',
     };
 }
 
-plan tests => SEHostile::case_count() + 6;
-
-my $mark = error_log_mark();
-my $snap = db_snapshot();
-run_cases();
-db_final_ok($snap);
-server_ok_at_end($mark);
+run_file();

@@ -175,10 +175,4 @@ case 'the ban follows the canonical name, however it is spelled' => sub {
     sessions_as_expected('banned: no session', $u);
 };
 
-plan tests => SEHostile::case_count() + 6;
-
-my $mark = error_log_mark();
-my $snap = db_snapshot();
-run_cases();
-db_final_ok($snap);
-server_ok_at_end($mark);
+run_file();

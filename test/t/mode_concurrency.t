@@ -8,80 +8,28 @@ use warnings FATAL => 'all';
 use FindBin ();
 use lib "$FindBin::Bin/lib";
 
-use File::Temp ();
-use POSIX ();
 use Time::HiRes ();
 
 use Apache::Test qw(-withtestmore);
 use SETest;
 use SEModes;
+use SEHostile qw(run_parallel);
 
 plan tests => 35;
 
 my $pw = 'Conc pw';
 
-# Runs every job (a code ref returning a list of "key=value" strings per
-# request it made) in a child process of its own, all released at once.
-# Returns one hash ref per request: the child's fields plus job => index.
-sub run_parallel {
-    my @jobs = @_;
-    my $dir = File::Temp->newdir;
-    pipe my $gate_r, my $gate_w or die "pipe: $!";
-    my @pids;
-    for my $i (0 .. $#jobs) {
-        my $pid = fork // die "fork: $!";
-        if ($pid == 0) {
-            close $gate_w;
-            my $buf;
-            sysread $gate_r, $buf, 1;          # blocks until the gate opens
-            my @lines = eval { $jobs[$i]->() };
-            push @lines, "error=" . ($@ =~ s/\s+/ /gr) if $@;
-            if (open my $fh, '>', "$dir/$i") {
-                print $fh "$_\n" for @lines;
-                close $fh;
-            }
-            POSIX::_exit(0);                    # no END blocks, no Test::More
-        }
-        push @pids, $pid;
-    }
-    close $gate_r;
-    close $gate_w;                              # everyone goes
-    waitpid $_, 0 for @pids;
-
-    my @results;
-    for my $i (0 .. $#jobs) {
-        open my $fh, '<', "$dir/$i" or do {
-            push @results, { job => $i, error => 'no result file' };
-            next;
-        };
-        my %r = (job => $i);
-        while (my $line = <$fh>) {
-            chomp $line;
-            if ($line eq '--') {                # next request of this job
-                push @results, { %r };
-                %r = (job => $i);
-                next;
-            }
-            my($k, $v) = split /=/, $line, 2;
-            $r{$k} = $v;
-        }
-        push @results, \%r if keys %r > 1;
-    }
-    return @results;
-}
-
-# One request, as lines for run_parallel.
+# One request, as a record for run_parallel (SEHostile.pm).
 sub timed {
     my($kind, $code) = @_;
     my $t0 = Time::HiRes::time();
     my($res, $p) = $code->();
     my $t1 = Time::HiRes::time();
-    (my $body = $res->content) =~ s/\n/\\n/g;
-    return ("kind=$kind", "t0=$t0", "t1=$t1", 'code=' . $res->code,
-            'success=' . ($p && $p->{success} // ''),
-            'errmsg=' . ($p && $p->{errmsg} // ''),
-            'ljsession=' . ($p && $p->{ljsession} // ''),
-            "body=$body", '--');
+    return { kind => $kind, t0 => $t0, t1 => $t1, code => $res->code,
+             success => $p && $p->{success} // '',
+             errmsg => $p && $p->{errmsg} // '',
+             ljsession => $p && $p->{ljsession} // '',
+             body => $res->content };
 }
 
 sub gen_job {

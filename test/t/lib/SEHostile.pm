@@ -44,6 +44,11 @@ package SEHostile;
 #       was last expected.
 #   give_sessions($u, $password, $n): $n sessions by sessiongenerate (their
 #       ids are added to the expected ones); returns the ids.
+#   my $u = victim_of($prefix, $password): my_user with sessions 1..3 (by
+#       sessiongenerate).
+#   clear_auth($u, $password, $mode): the start of a request body:
+#       mode ($mode, default sessionexpire), user, auth_method=clear and the
+#       password, form-escaped.
 #   plant_sessions($u, $from, $to): sessions $from..$to planted with SQL in
 #       one statement (valid for a day), counter moved past them.
 #   my $snap = db_snapshot();  before the file's cases.
@@ -63,6 +68,12 @@ package SEHostile;
 #       database.
 #   server_alive(): a getchallenge answered 200 OK (true/false).
 #   server_ok_at_end($mark): two assertions: alive, and no crash lines.
+#
+# A whole case file, after its case() calls:
+#   run_file(%o);  plans every case plus the six assertions of
+#       db_final_ok and server_ok_at_end (plus $o{more_tests}), snapshots
+#       the database, runs the cases, calls $o{after} (if given: its own
+#       $o{more_tests} assertions), then db_final_ok and server_ok_at_end.
 #
 # Concurrency:
 #   my @records = run_parallel(@jobs);
@@ -94,9 +105,10 @@ our @ISA    = ('Exporter');
 our @EXPORT = qw(converse http_request send_body answer_ok problems_of
                  my_user expect_sessions expected_sessions
                  sessions_as_expected give_sessions plant_sessions
+                 victim_of clear_auth
                  db_snapshot db_final_ok tables_ok user_count session_count
                  error_log_mark error_log_problems error_log_file
-                 server_alive server_ok_at_end case run_cases
+                 server_alive server_ok_at_end case run_cases run_file
                  note_secret run_parallel timed_request);
 
 our @TABLES = qw(se_users se_sessions se_challenges se_login_failures
@@ -417,6 +429,19 @@ sub give_sessions {
     return @ids;
 }
 
+sub victim_of {
+    my($prefix, $password) = @_;
+    my $u = my_user($prefix, $password);
+    give_sessions($u, $password, 3);
+    return $u;
+}
+
+sub clear_auth {
+    my($u, $password, $mode) = @_;
+    return 'mode=' . ($mode // 'sessionexpire') . "&user=$u&auth_method=clear"
+         . '&password=' . form_escape($password);
+}
+
 sub plant_sessions {
     my($u, $from, $to) = @_;
     my $uid = userid_of($u);
@@ -624,5 +649,16 @@ sub run_cases {
 }
 
 sub case_count { scalar @cases }
+
+sub run_file {
+    my %o = @_;
+    Test::More::plan(tests => case_count() + 6 + ($o{more_tests} // 0));
+    my $mark = error_log_mark();
+    my $snap = db_snapshot();
+    run_cases();
+    $o{after}->() if $o{after};
+    db_final_ok($snap);
+    server_ok_at_end($mark);
+}
 
 1;

@@ -18,6 +18,7 @@ package SEModes;
 #       dies on failure.  Keep the SQL portable: every test runs on every
 #       database (test/run-httpd-tests --db).
 #   my $uid = userid_of($user);
+#   my $n = failures_of($user);   the failed logins recorded for $user.
 #   plant_session($user, $sessid, $timeexpire, %cols);
 #       inserts a session row directly (exptype short, auth AAAAAAAAAA,
 #       timecreate $timeexpire - 86400, no IP, unless %cols says otherwise).
@@ -34,7 +35,7 @@ use SETest;
 
 our @ISA    = ('Exporter');
 our @EXPORT = qw(generate expire generate_ok session_ids sql userid_of
-                 plant_session host_post sql_quote);
+                 failures_of plant_session host_post sql_quote);
 
 sub request_for {
     my($mode, $user, $password, %more) = @_;
@@ -116,6 +117,14 @@ sub userid_of {
     chomp $out;
     die "userid_of($user): no such user\n" unless $out =~ /^\d+\z/;
     return $out;
+}
+
+sub failures_of {
+    my $user = shift;
+    my $n = sql('SELECT COUNT(*) FROM se_login_failures WHERE username = '
+                . sql_quote($user));
+    chomp $n;
+    return $n;
 }
 
 sub plant_session {
