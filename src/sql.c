@@ -94,6 +94,12 @@ const se_sql_stmt se_sql_module[SE_SQL_COUNT] = {
         "LoginBanPurge", "sessionexpire_ban_purge", 1,
         "DELETE FROM se_login_bans WHERE banned_until <= %lld"
     },
+    /* Where the sliced purge of used challenges starts (purge.h);
+     * NULL when there are none. */
+    [SE_SQL_CHALLENGE_OLDEST] = {
+        "ChallengeOldest", "sessionexpire_challenge_oldest", 0,
+        "SELECT MIN(timeexpire) FROM se_challenges"
+    },
 };
 
 const se_sql_stmt se_sql_admin[SE_ADMIN_COUNT] = {

@@ -21,7 +21,7 @@ typedef enum {
     SE_SQL_SESSION_LOOKUP,   /* userid, sessid -> auth, timeexpire, ipfixed */
     SE_SQL_SESSION_PURGE_ALL, /* now: every user's expired sessions */
     SE_SQL_CHALLENGE_USE,    /* challenge, expires: 1 row if first use */
-    SE_SQL_CHALLENGE_PURGE,  /* now */
+    SE_SQL_CHALLENGE_PURGE,  /* cut-off: delete those expired by then */
     SE_SQL_BAN_CHECK,        /* user, ip, now -> a row while banned */
     SE_SQL_FAILURE_ADD,      /* user, ip, now */
     SE_SQL_FAILURE_COUNT,    /* user, ip, since -> count */
@@ -29,6 +29,7 @@ typedef enum {
     SE_SQL_BAN_CLEAR,        /* user, ip */
     SE_SQL_BAN_ADD,          /* user, ip, until */
     SE_SQL_BAN_PURGE,        /* now */
+    SE_SQL_CHALLENGE_OLDEST, /* -> the earliest expiry of a used challenge */
     SE_SQL_COUNT
 } se_sql_id;
 

@@ -1,7 +1,8 @@
 # The module cleans up after itself (PROTOCOL.md section 4): at most once a
 # minute per httpd process, a request removes every user's expired sessions,
-# used challenges past their expiry, failed logins older than the window and
-# lifted bans, and leaves everything still live alone.
+# failed logins older than the window and lifted bans, and at most every 5
+# seconds, in slices, used challenges past their expiry; it leaves
+# everything still live alone.
 use strict;
 use warnings FATAL => 'all';
 
@@ -12,7 +13,7 @@ use Apache::Test qw(-withtestmore);
 use SETest;
 use SEModes;
 
-plan tests => 7;
+plan tests => 9;
 
 # Far enough ahead that every process's last clean-up (other tests move the
 # clock too) is more than a minute behind.
@@ -27,6 +28,24 @@ plant_session($idle, 1, $now - 10);      # expired
 plant_session($idle, 2, $now + 86400);   # live
 sql("INSERT INTO se_challenges (challenge, timeexpire) VALUES"
     . " ('hk-old', @{[ $now - 10 ]}), ('hk-live', @{[ $now + 1000 ]})");
+# Many used challenges, so the purge needs several slices (src/purge.h):
+# 3000 expired in one second (more than a slice, which cannot be cut
+# finer), 500 spread over the hour before, one a day before that (a gap
+# to jump), and 100 not expired yet.
+sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+    . " WHERE i < 3000)"
+    . " INSERT INTO se_challenges (challenge, timeexpire)"
+    . " SELECT 'hk-dense-' || i, @{[ $now - 20 ]} FROM n");
+sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+    . " WHERE i < 500)"
+    . " INSERT INTO se_challenges (challenge, timeexpire)"
+    . " SELECT 'hk-spread-' || i, @{[ $now - 3600 ]} + i * 7 FROM n");
+sql("INSERT INTO se_challenges (challenge, timeexpire) VALUES"
+    . " ('hk-lone', @{[ $now - 90000 ]})");
+sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+    . " WHERE i < 100)"
+    . " INSERT INTO se_challenges (challenge, timeexpire)"
+    . " SELECT 'hk-soon-' || i, @{[ $now + 1000 ]} FROM n");
 sql("INSERT INTO se_login_failures (username, ip, failtime) VALUES"
     . " ('$idle', '10.1.1.1', @{[ $now - 1000 ]}),"
     . " ('$idle', '10.1.1.2', @{[ $now - 10 ]})");
@@ -49,6 +68,11 @@ is count("se_challenges WHERE challenge = 'hk-old'"), 0,
     'a used challenge past its expiry is gone';
 is count("se_challenges WHERE challenge = 'hk-live'"), 1,
     'a used challenge not yet expired stays (it must not be reusable)';
+is count("se_challenges WHERE challenge LIKE 'hk-dense-%'"
+         . " OR challenge LIKE 'hk-spread-%' OR challenge = 'hk-lone'"), 0,
+    'every expired challenge is gone, however many, however spread';
+is count("se_challenges WHERE challenge LIKE 'hk-soon-%'"), 100,
+    'no challenge that has not expired is purged';
 is count("se_login_failures WHERE ip = '10.1.1.1'"), 0,
     'a failed login older than the window is gone';
 is count("se_login_failures WHERE ip = '10.1.1.2'"), 1,
