@@ -152,7 +152,7 @@ se_store_rc se_db_run_query(se_store_t *st, se_sql_id id, const char **args,
 }
 
 /*
- * Runs a select and copies the columns of its first row into `cols` (NULL
+ * Runs a select and points `cols` at the columns of its first row (NULL
  * for SQL NULL).  SE_STORE_NOTFOUND when there is no row.
  *
  * Random access (the whole result fetched at once) and row 1 asked for by
@@ -181,10 +181,12 @@ se_store_rc se_db_select_row(se_store_t *st, se_sql_id id, const char **args,
     if (apr_dbd_get_row(st->dbd->driver, st->r->pool, res, &row, 1) != 0) {
         return SE_STORE_NOTFOUND;
     }
+    /* Not copied: with the drivers the module supports the values already
+     * live as long as the request pool the select ran in (sqlite3 copies
+     * them into it; pgsql's result and mysql's row buffers are freed with
+     * it), and only one row of a result is read, so nothing reuses them. */
     for (i = 0; i < ncols; i++) {
-        const char *v = apr_dbd_get_entry(st->dbd->driver, row, i);
-
-        cols[i] = v ? apr_pstrdup(st->r->pool, v) : NULL;
+        cols[i] = apr_dbd_get_entry(st->dbd->driver, row, i);
     }
     return SE_STORE_OK;
 }

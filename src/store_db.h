@@ -30,9 +30,9 @@ se_store_rc se_db_run_query(se_store_t *st, se_sql_id id, const char **args,
                             int *nrows);
 
 /*
- * Runs a select and copies the columns of its first row into `cols` (NULL
- * for SQL NULL); reads and discards any further rows.  SE_STORE_NOTFOUND
- * when there is no row.
+ * Runs a select and points `cols` at the columns of its first row (NULL
+ * for SQL NULL), which live as long as the request pool; any further rows
+ * are ignored.  SE_STORE_NOTFOUND when there is no row.
  */
 se_store_rc se_db_select_row(se_store_t *st, se_sql_id id, const char **args,
                              const char **cols, int ncols);
