@@ -14,8 +14,10 @@
 
 #include "api.h"
 #include "args.h"
+#include "crypto.h"
 #include "errors.h"
 #include "flat.h"
+#include "keycache.h"
 #include "modes.h"
 #include "se.h"
 #include "store.h"
@@ -115,6 +117,13 @@ static int sessionexpire_post_config(apr_pool_t *pconf, apr_pool_t *plog,
 static void sessionexpire_child_init(apr_pool_t *p, server_rec *s)
 {
     se_store_child_init(p);
+    /* Algorithms fetched once and challenge keys derived once per hour
+     * and thread; without them every request does both, slower. */
+    if (!se_crypto_init(p) || se_keycache_init(p) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, SELOGNO(0104)
+                     "cannot set up cached crypto state; challenges will"
+                     " be slower");
+    }
 }
 
 static void sessionexpire_register_hooks(apr_pool_t *p)

@@ -184,6 +184,12 @@ bench_make_db() {
         blog "sessionexpire-admin -d $BENCH_DRIVER init: $out"
         return 1
     fi
+    # More schema before httpd starts (an index the module's own schema
+    # does not have yet, to try it), e.g.
+    # BENCH_SETUP_SQL='CREATE INDEX x ON se_challenges (timeexpire)'.
+    if [ -n "${BENCH_SETUP_SQL:-}" ]; then
+        bench_sql "$BENCH_SETUP_SQL" || bdie "BENCH_SETUP_SQL failed"
+    fi
     for fam in be bm bc bk bg; do
         for i in $(seq 0 $((maxconn - 1))); do
             printf '%s\n' "$BENCH_PASSWORD" \

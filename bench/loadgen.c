@@ -375,6 +375,11 @@ static volatile int g_phase = PH_WARMUP;
 static volatile int g_stop_all;             /* drain is over: stop now */
 static volatile int g_paused;               /* -p: between warm-up and measure */
 static uint64_t g_issued;                   /* measured requests issued (-n) */
+/* For -P: the slowest answer (us) and the answers over SLOW_US since the
+ * last progress line, so a stall (a purge, a lock) shows when it happened. */
+#define SLOW_US 100000
+static uint32_t g_interval_max_us;
+static uint64_t g_interval_slow;
 static struct sockaddr_storage g_addr;
 static socklen_t g_addrlen;
 static double g_t_measure_end;              /* -d: end of the window */
@@ -804,6 +809,21 @@ static int parse_response(const char *buf, size_t len, http_resp *hr,
     return 1;
 }
 
+/* Keeps the interval's slowest answer and its count of slow ones (-P). */
+static void note_interval_latency(uint32_t us)
+{
+    uint32_t seen = __atomic_load_n(&g_interval_max_us, __ATOMIC_RELAXED);
+
+    while (us > seen
+           && !__atomic_compare_exchange_n(&g_interval_max_us, &seen, us, 0,
+                                           __ATOMIC_RELAXED,
+                                           __ATOMIC_RELAXED)) {
+    }
+    if (us >= SLOW_US) {
+        __atomic_fetch_add(&g_interval_slow, 1, __ATOMIC_RELAXED);
+    }
+}
+
 /* Finds the value of `key` in a flat key\nvalue\n body (copied into out). */
 static int flat_get(const char *body, size_t len, const char *key, char *out,
                     size_t cap)
@@ -920,6 +940,7 @@ static void on_response(conn *c, const http_resp *hr)
     if (counted) {
         w->done[c->kind]++;
         lat_push(&w->lat[c->kind], (uint32_t)(t - c->t_sent));
+        note_interval_latency((uint32_t)(t - c->t_sent));
         w->last_done = now_s();
     }
     if (!ok) {
@@ -1211,7 +1232,8 @@ static void usage(FILE *f)
 "  -b ID         first absent session id (default 1000000)\n"
 "  -T SECONDS    per-request timeout (default 30)\n"
 "  -L LABEL      label for the RESULT line\n"
-"  -P SECONDS    print a progress line every SECONDS\n"
+"  -P SECONDS    print a progress line every SECONDS (-d: with the\n"
+"                slowest answer and the answers >= 100 ms since the last)\n"
 "  -v            print the first answer of every request kind\n"
 "  -p FILE       after the warm-up, pause (connections kept open): create\n"
 "                FILE, go on once it is removed\n"
@@ -1477,7 +1499,13 @@ int main(int argc, char **argv)
             usleep(10000);
             if (opt.progress > 0 && now_s() >= next_prog) {
                 next_prog += opt.progress;
-                fprintf(stderr, "loadgen: %.0f s\n", now_s() - t_start);
+                fprintf(stderr, "loadgen: %.0f s, slowest answer %.1f ms,"
+                        " %llu answers >= %d ms\n", now_s() - t_start,
+                        __atomic_exchange_n(&g_interval_max_us, 0,
+                                            __ATOMIC_RELAXED) / 1000.0,
+                        (unsigned long long)__atomic_exchange_n(
+                            &g_interval_slow, 0, __ATOMIC_RELAXED),
+                        SLOW_US / 1000);
             }
         }
         t_end = g_t_measure_end;

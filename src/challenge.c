@@ -7,6 +7,7 @@
 #include "apr_strings.h"
 
 #include "challenge.h"
+#include "keycache.h"
 
 /* Numbers in a challenge: at most 12 digits, which keeps every sum of
  * them far from overflowing and every challenge short. */
@@ -26,6 +27,25 @@ int se_challenge_period_key(const unsigned char *secret, apr_size_t len,
     return se_hmac_sha256(secret, len, label, (apr_size_t)n, key);
 }
 
+/* The MAC of `len` bytes of `text` under the key of the period `stime`:
+ * with this thread's cached key when there is one, else derived here. */
+static int period_mac(unsigned char mac[SE_HMAC_LEN],
+                      const unsigned char *secret, apr_size_t secret_len,
+                      apr_int64_t stime, const char *text, apr_size_t len)
+{
+    se_hmac_key_t *cached = se_keycache_thread_get(secret, secret_len, stime);
+    unsigned char key[SE_HMAC_LEN];
+    int ok;
+
+    if (cached != NULL) {
+        return se_hmac_key_sign(cached, text, len, mac);
+    }
+    ok = se_challenge_period_key(secret, secret_len, stime, key)
+         && se_hmac_sha256(key, sizeof(key), text, len, mac);
+    se_wipe(key, sizeof(key));
+    return ok;
+}
+
 /* Writes into `sig` the hex signature of `len` bytes of `text` for the
  * period `stime`; 0 if OpenSSL fails. */
 static int sign(char sig[SE_CHAL_SIG_LEN + 1], const unsigned char *secret,
@@ -33,11 +53,10 @@ static int sign(char sig[SE_CHAL_SIG_LEN + 1], const unsigned char *secret,
                 apr_size_t len)
 {
     static const char hex[] = "0123456789abcdef";
-    unsigned char key[SE_HMAC_LEN], mac[SE_HMAC_LEN];
+    unsigned char mac[SE_HMAC_LEN];
     int i;
 
-    if (!se_challenge_period_key(secret, secret_len, stime, key)
-        || !se_hmac_sha256(key, sizeof(key), text, len, mac)) {
+    if (!period_mac(mac, secret, secret_len, stime, text, len)) {
         return 0;
     }
     for (i = 0; i < SE_CHAL_SIG_LEN / 2; i++) {

@@ -107,6 +107,21 @@ const se_sql_stmt se_sql_module[SE_SQL_COUNT] = {
         "LoginBanPurge", "sessionexpire_ban_purge", 1,
         "DELETE FROM se_login_bans WHERE banned_until <= %lld"
     },
+    /* Where the sliced purge of used challenges starts (purge.h);
+     * NULL when there are none. */
+    [SE_SQL_CHALLENGE_OLDEST] = {
+        "ChallengeOldest", "sessionexpire_challenge_oldest", 0,
+        "SELECT MIN(timeexpire) FROM se_challenges"
+    },
+    /* Where row locks exist, expired sessions are purged user by user, in
+     * ascending userid order, each user's account row locked first (as
+     * every transaction on a user's sessions does): see store_sessions.c.
+     * The LIMIT is SE_SQL_USERS_BATCH. */
+    [SE_SQL_SESSION_EXPIRED_USERS] = {
+        "SessionExpiredUsers", "sessionexpire_session_expired_users", 1,
+        "SELECT DISTINCT userid FROM se_sessions WHERE timeexpire <= %lld"
+        " ORDER BY userid LIMIT 100"
+    },
 };
 
 const se_sql_stmt se_sql_admin[SE_ADMIN_COUNT] = {

@@ -22,15 +22,21 @@ typedef enum {
     SE_SQL_SESSION_LOOKUP,   /* userid, sessid -> auth, timeexpire, ipfixed */
     SE_SQL_SESSION_PURGE_ALL, /* now: every user's expired sessions */
     SE_SQL_CHALLENGE_USE,    /* challenge, expires: 1 row if first use */
-    SE_SQL_CHALLENGE_PURGE,  /* now */
+    SE_SQL_CHALLENGE_PURGE,  /* cut-off: delete those expired by then */
     SE_SQL_BAN_CHECK,        /* user, ip, now -> a row while banned */
     SE_SQL_FAILURE_ADD,      /* user, ip, now */
     SE_SQL_FAILURE_COUNT,    /* user, ip, since -> count */
     SE_SQL_FAILURE_PURGE,    /* before */
     SE_SQL_BAN_ADD,          /* user, ip, until: sets or replaces the ban */
     SE_SQL_BAN_PURGE,        /* now */
+    SE_SQL_CHALLENGE_OLDEST, /* -> the earliest expiry of a used challenge */
+    SE_SQL_SESSION_EXPIRED_USERS, /* now -> up to SE_SQL_USERS_BATCH userids
+                                   * with expired sessions, ascending */
     SE_SQL_COUNT
 } se_sql_id;
+
+/* How many users SessionExpiredUsers gives at most (a literal in it). */
+#define SE_SQL_USERS_BATCH 100
 
 /* Every label of ours starts with this. */
 #define SE_SQL_LABEL_PREFIX "sessionexpire_"

@@ -249,7 +249,7 @@ static int revived(se_store_t *st, se_sql_id id, int rv)
 }
 
 /*
- * Runs a select and copies the columns of its first row into `cols` (NULL
+ * Runs a select and points `cols` at the columns of its first row (NULL
  * for SQL NULL).  SE_STORE_NOTFOUND when there is no row.
  *
  * Random access (the whole result fetched at once) and row 1 asked for by
@@ -285,12 +285,45 @@ se_store_rc se_db_select_row(se_store_t *st, se_sql_id id, const char **args,
     if (apr_dbd_get_row(st->dbd->driver, st->r->pool, res, &row, 1) != 0) {
         return SE_STORE_NOTFOUND;
     }
+    /* Not copied: with the drivers the module supports the values already
+     * live as long as the request pool the select ran in (sqlite3 copies
+     * them into it; pgsql's result and mysql's row buffers are freed with
+     * it), and only one row of a result is read, so nothing reuses them. */
     for (i = 0; i < ncols; i++) {
-        const char *v = apr_dbd_get_entry(st->dbd->driver, row, i);
-
-        cols[i] = v ? apr_pstrdup(st->r->pool, v) : NULL;
+        cols[i] = apr_dbd_get_entry(st->dbd->driver, row, i);
     }
     return SE_STORE_OK;
+}
+
+se_store_rc se_db_select_ints(se_store_t *st, se_sql_id id,
+                              const char **args, int max,
+                              apr_array_header_t **values)
+{
+    apr_dbd_prepared_t *stmt = statement(st, id);
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    se_store_rc rc = SE_STORE_OK;
+    int rv, n;
+
+    *values = apr_array_make(st->r->pool, max, sizeof(apr_int64_t));
+    if (stmt == NULL) {
+        return SE_STORE_ERROR;
+    }
+    rv = apr_dbd_pselect(st->dbd->driver, st->r->pool, st->dbd->handle, &res,
+                         stmt, 1, se_sql_module[id].nparams, args);
+    st->statements_run++;
+    if (rv) {
+        return db_error(st, id, rv);
+    }
+    /* Rows by number: see se_db_select_row(). */
+    for (n = 1; rc == SE_STORE_OK && n <= max
+                && apr_dbd_get_row(st->dbd->driver, st->r->pool, res, &row,
+                                   n) == 0; n++) {
+        rc = se_db_int_column(st, id, apr_dbd_get_entry(st->dbd->driver, row,
+                                                        0),
+                              apr_array_push(*values));
+    }
+    return rc;
 }
 
 const char *se_db_int_arg(se_store_t *st, apr_int64_t v)

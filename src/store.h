@@ -97,8 +97,9 @@ se_store_rc se_store_record_failure(se_store_t *st, const char *user,
                                     apr_int64_t ban, int *banned);
 
 /*
- * Removes expired sessions, used challenges, old failures and lifted bans,
- * at most once a minute per process: the module cleans up after itself
+ * Removes expired sessions, old failures and lifted bans at most once a
+ * minute per process, and used challenges past their expiry at most every
+ * 5 seconds per process, in slices: the module cleans up after itself
  * without adding writes to most requests.
  */
 void se_store_housekeeping(request_rec *r, apr_int64_t now,

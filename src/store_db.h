@@ -35,14 +35,23 @@ se_store_rc se_db_run_query(se_store_t *st, se_sql_id id, const char **args,
                             int *nrows);
 
 /*
- * Runs a select and copies the columns of its first row into `cols` (NULL
- * for SQL NULL); reads and discards any further rows.  SE_STORE_NOTFOUND
- * when there is no row.
+ * Runs a select and points `cols` at the columns of its first row (NULL
+ * for SQL NULL), which live as long as the request pool; any further rows
+ * are ignored.  SE_STORE_NOTFOUND when there is no row.
  */
 se_store_rc se_db_select_row(se_store_t *st, se_sql_id id, const char **args,
                              const char **cols, int ncols);
 
 /* `v` as a statement argument (every argument is passed as text). */
+/* Every user's expired sessions (housekeeping; store_sessions.c). */
+se_store_rc se_store_purge_expired_sessions(se_store_t *st, apr_int64_t now);
+
+/* Runs a select and gives back the first column, an integer, of each of
+ * its first `max` rows, in order. */
+se_store_rc se_db_select_ints(se_store_t *st, se_sql_id id,
+                              const char **args, int max,
+                              apr_array_header_t **values);
+
 const char *se_db_int_arg(se_store_t *st, apr_int64_t v);
 
 /* Parses a numeric column; a malformed one is a schema error. */

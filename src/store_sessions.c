@@ -177,3 +177,64 @@ se_store_rc se_store_find_session(se_store_t *st, apr_int64_t userid,
     sess->bound_ip = cols[2] ? cols[2] : "";
     return se_db_int_column(st, SE_SQL_SESSION_LOOKUP, cols[1], &sess->expires);
 }
+
+/* Purges one batch of users' expired sessions: each user's account row
+ * locked first, in ascending userid order, in one transaction.  *more: a
+ * full batch, so there may be more. */
+static se_store_rc purge_users_batch(se_store_t *st, const char *now_arg,
+                                     int *more)
+{
+    const char *args[2] = { now_arg, now_arg };
+    apr_array_header_t *users;
+    int i, nrows;
+    se_store_rc rc = se_db_select_ints(st, SE_SQL_SESSION_EXPIRED_USERS, args,
+                                       SE_SQL_USERS_BATCH, &users);
+
+    *more = rc == SE_STORE_OK && users->nelts == SE_SQL_USERS_BATCH;
+    if (rc != SE_STORE_OK || users->nelts == 0) {
+        return rc;
+    }
+    if ((rc = se_db_txn_begin(st)) != SE_STORE_OK) {
+        return rc;
+    }
+    for (i = 0; rc == SE_STORE_OK && i < users->nelts; i++) {
+        /* UserLock takes the userid; SessionPurgeExpired the userid, now. */
+        args[0] = se_db_int_arg(st, APR_ARRAY_IDX(users, i, apr_int64_t));
+        rc = se_db_run_query(st, SE_SQL_USER_LOCK, args, &nrows);
+        if (rc == SE_STORE_OK) {
+            rc = se_db_run_query(st, SE_SQL_SESSION_PURGE, args, &nrows);
+        }
+    }
+    return se_db_txn_end(st, rc);
+}
+
+/* At most this many batches per purge: the rest waits for the next one. */
+#define SE_PURGE_USER_BATCHES 20
+
+/*
+ * Every user's expired sessions.  SQLite: one DELETE (its write lock is the
+ * whole database's).  Where rows are locked, one DELETE across users would
+ * lock sessions in its own order while a user's transaction (a login that
+ * purges the user's expired sessions, a logout of several) holds some of
+ * them and waits for others: a deadlock, whose victim may be the user's
+ * request.  So user by user, in the order every other transaction follows:
+ * the account row first.
+ */
+se_store_rc se_store_purge_expired_sessions(se_store_t *st, apr_int64_t now)
+{
+    const char *now_arg = se_db_int_arg(st, now);
+    int nrows = 0, more = 1, batches;
+    se_store_rc rc = SE_STORE_OK;
+
+    if (!se_db_locks_rows(st)) {
+        se_db_write_begin(st);
+        rc = se_db_run_query(st, SE_SQL_SESSION_PURGE_ALL, &now_arg, &nrows);
+        se_db_write_end(st);
+        return rc;
+    }
+    for (batches = 0; rc == SE_STORE_OK && more
+                      && batches < SE_PURGE_USER_BATCHES; batches++) {
+        rc = purge_users_batch(st, now_arg, &more);
+    }
+    return rc;
+}

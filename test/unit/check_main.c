@@ -20,6 +20,8 @@ int main(void)
     srunner_add_suite(sr, cookie_suite());
     srunner_add_suite(sr, crypto_suite());
     srunner_add_suite(sr, form_suite());
+    srunner_add_suite(sr, keycache_suite());
+    srunner_add_suite(sr, purge_suite());
     srunner_add_suite(sr, response_suite());
     srunner_add_suite(sr, sql_suite());
     srunner_add_suite(sr, username_suite());

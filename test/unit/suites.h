@@ -11,6 +11,8 @@ Suite *challenge_suite(void);
 Suite *cookie_suite(void);
 Suite *crypto_suite(void);
 Suite *form_suite(void);
+Suite *keycache_suite(void);
+Suite *purge_suite(void);
 Suite *response_suite(void);
 Suite *sql_suite(void);
 Suite *username_suite(void);

@@ -238,6 +238,17 @@ START_TEST(test_sql_text)
 }
 END_TEST
 
+/* The batch size the code reads is the one the SQL asks for. */
+START_TEST(test_users_batch_limit)
+{
+    const char *sql = se_sql_module[SE_SQL_SESSION_EXPIRED_USERS].sql;
+    const char *limit = apr_psprintf(pool, " LIMIT %d", SE_SQL_USERS_BATCH);
+
+    ck_assert_ptr_nonnull(strstr(sql, limit));
+    ck_assert_str_eq(strstr(sql, limit), limit);
+}
+END_TEST
+
 Suite *sql_suite(void)
 {
     Suite *s = suite_create("sql");
@@ -249,6 +260,7 @@ Suite *sql_suite(void)
     tcase_add_loop_test(tc, test_admin_stmt_params, 0, SE_ADMIN_COUNT);
     tcase_add_test(tc, test_documented_params);
     tcase_add_test(tc, test_names_labels_unique);
+    tcase_add_test(tc, test_users_batch_limit);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("count_params");
