@@ -93,14 +93,10 @@ static int sessionexpire_handler(request_rec *r)
 static int sessionexpire_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                      apr_pool_t *ptemp, server_rec *s)
 {
-    const char *err = se_store_register(pconf, s);
+    const char *err = se_store_register(pconf, ptemp, s);
 
     if (err != NULL) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, SELOGNO(0101) "%s", err);
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    /* ap_global_mutex_create() says what went wrong itself. */
-    if (se_store_create_mutex(pconf, s) != APR_SUCCESS) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     switch (se_cfg_default_secrets(pconf, s)) {
@@ -118,16 +114,9 @@ static int sessionexpire_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     return OK;
 }
 
-static int sessionexpire_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
-                                    apr_pool_t *ptemp)
-{
-    se_store_pre_config(pconf);
-    return OK;
-}
-
 static void sessionexpire_child_init(apr_pool_t *p, server_rec *s)
 {
-    se_store_child_init(p, s);
+    se_store_child_init(p);
     /* Algorithms fetched once and challenge keys derived once per hour
      * and thread; without them every request does both, slower. */
     if (!se_crypto_init(p) || se_keycache_init(p) != APR_SUCCESS) {
@@ -139,8 +128,10 @@ static void sessionexpire_child_init(apr_pool_t *p, server_rec *s)
 
 static void sessionexpire_register_hooks(apr_pool_t *p)
 {
-    ap_hook_pre_config(sessionexpire_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(sessionexpire_post_config, NULL, NULL,
+    /* Our statements must reach mod_dbd before it prepares its own. */
+    static const char *const before_dbd[] = { "mod_dbd.c", NULL };
+
+    ap_hook_post_config(sessionexpire_post_config, NULL, before_dbd,
                         APR_HOOK_MIDDLE);
     ap_hook_child_init(sessionexpire_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(sessionexpire_handler, NULL, NULL, APR_HOOK_MIDDLE);

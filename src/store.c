@@ -12,8 +12,7 @@
 #include "apr_hash.h"
 #include "apr_optional.h"
 #include "apr_strings.h"
-#include "apr_global_mutex.h"
-#include "util_mutex.h"
+#include "apr_thread_mutex.h"
 
 #include "crypto.h"
 #include "store_db.h"
@@ -21,47 +20,25 @@
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) *dbd_acquire;
 
 /*
- * SQLite writers take turns on this mutex, across httpd's processes and
- * threads, before SQLite sees them:
- *  - apr_dbd's sqlite3 driver holds one process-wide mutex around every
- *    call, and SQLite's busy handler waits inside such a call: a thread
- *    waiting there for the write lock would block, for the whole busy
- *    timeout, the very thread of its process that holds the lock between
- *    two statements of a transaction;
- *  - between processes, SQLite's busy handler polls, sleeping 1 ms and
- *    more between tries: under load, the write lock sat idle while every
- *    waiter slept.  A blocked mutex wakes the next writer when the lock is
- *    released.
- * Writers outside httpd (sessionexpire-admin) still meet the busy timeout.
- * Named for the Mutex directive.
+ * apr_dbd's sqlite3 driver holds one process-wide mutex around every call,
+ * and SQLite's busy handler waits inside such a call.  So a thread waiting
+ * for the write lock would block, for the whole busy timeout, the very
+ * thread of the same process that holds the lock between two statements of
+ * its transaction.  Writers of one process therefore take turns here;
+ * writers of other processes are sorted out by the busy timeout.
  */
-#define WRITER_MUTEX_TYPE "sessionexpire-writer"
+#if APR_HAS_THREADS
+static apr_thread_mutex_t *writer_mutex;
+#endif
 
-static apr_global_mutex_t *writer_mutex;
-
-void se_store_pre_config(apr_pool_t *pconf)
+void se_store_child_init(apr_pool_t *p)
 {
-    ap_mutex_register(pconf, WRITER_MUTEX_TYPE, NULL, APR_LOCK_DEFAULT, 0);
-}
-
-apr_status_t se_store_create_mutex(apr_pool_t *pconf, server_rec *s)
-{
-    return ap_global_mutex_create(&writer_mutex, NULL, WRITER_MUTEX_TYPE,
-                                  NULL, s, pconf, 0);
-}
-
-void se_store_child_init(apr_pool_t *p, server_rec *s)
-{
-    apr_status_t rv = apr_global_mutex_child_init(
-        &writer_mutex, apr_global_mutex_lockfile(writer_mutex), p);
-
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, SELOGNO(0105)
-                     "cannot attach to the %s mutex: SQLite writers of this"
-                     " process will not take turns with other processes'",
-                     WRITER_MUTEX_TYPE);
+#if APR_HAS_THREADS
+    if (apr_thread_mutex_create(&writer_mutex, APR_THREAD_MUTEX_DEFAULT, p)
+        != APR_SUCCESS) {
         writer_mutex = NULL;
     }
+#endif
 }
 
 int se_db_locks_rows(const se_store_t *st)
@@ -71,16 +48,20 @@ int se_db_locks_rows(const se_store_t *st)
 
 void se_db_write_begin(se_store_t *st)
 {
+#if APR_HAS_THREADS
     if (st->serialize_writes) {
-        apr_global_mutex_lock(writer_mutex);
+        apr_thread_mutex_lock(writer_mutex);
     }
+#endif
 }
 
 void se_db_write_end(se_store_t *st)
 {
+#if APR_HAS_THREADS
     if (st->serialize_writes) {
-        apr_global_mutex_unlock(writer_mutex);
+        apr_thread_mutex_unlock(writer_mutex);
     }
+#endif
 }
 
 /*
@@ -114,10 +95,12 @@ static const char *statement_label(apr_pool_t *p, se_sql_id id,
  *    sends with their text on each use (PQexecParams): nothing on the
  *    server to lose.
  */
-const char *se_store_register(apr_pool_t *p, server_rec *s)
+const char *se_store_register(apr_pool_t *p, apr_pool_t *ptemp,
+                              server_rec *s)
 {
     int i;
 
+    (void)ptemp;
     dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
     if (dbd_acquire == NULL) {
         return "mod_sessionexpire needs mod_dbd: add LoadModule dbd_module"
@@ -380,7 +363,10 @@ se_store_rc se_store_open(request_rec *r, se_store_t **store)
                       "no database connection (see mod_dbd's messages)");
         return SE_STORE_ERROR;
     }
-    st->serialize_writes = writer_mutex != NULL && !se_db_locks_rows(st);
+#if APR_HAS_THREADS
+    st->serialize_writes = writer_mutex != NULL
+        && strcmp(apr_dbd_name(st->dbd->driver), "sqlite3") == 0;
+#endif
     *store = st;
     return SE_STORE_OK;
 }

@@ -40,17 +40,16 @@ typedef struct {
 } se_session_t;
 
 /*
- * Records in each server's config the labels of its statements (which are
- * prepared on each connection at first use: see store.c).  post_config.
- * Returns an error message when mod_dbd is not loaded.
+ * Registers our statements with mod_dbd for every server (post_config,
+ * before mod_dbd's own post_config) and records in each server's config
+ * the labels to find them by.  Returns an error message when mod_dbd is
+ * not loaded.
  */
-const char *se_store_register(apr_pool_t *p, server_rec *s);
+const char *se_store_register(apr_pool_t *p, apr_pool_t *ptemp,
+                              server_rec *s);
 
-/* The SQLite writers' mutex: its type for the Mutex directive (pre_config),
- * created in the parent (post_config), attached in each child. */
-void se_store_pre_config(apr_pool_t *pconf);
-apr_status_t se_store_create_mutex(apr_pool_t *pconf, server_rec *s);
-void se_store_child_init(apr_pool_t *p, server_rec *s);
+/* Per-process set-up (child_init). */
+void se_store_child_init(apr_pool_t *p);
 
 /* A database connection for this request (released with the request). */
 se_store_rc se_store_open(request_rec *r, se_store_t **store);
