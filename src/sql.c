@@ -27,10 +27,18 @@ const se_sql_stmt se_sql_module[SE_SQL_COUNT] = {
     /* Taken first by every transaction that changes several of a user's
      * sessions, so that on databases with row locks they queue on the
      * account instead of deadlocking on sessions locked in different
-     * orders.  Changes no value. */
+     * orders.  Only run where rows are locked (never on SQLite, which has
+     * no FOR UPDATE); a lock, not an UPDATE, so no new row version. */
     [SE_SQL_USER_LOCK] = {
         "UserLock", "sessionexpire_user_lock", 1,
-        "UPDATE se_users SET next_sessid = next_sessid WHERE userid = %d"
+        "SELECT userid FROM se_users WHERE userid = %d FOR UPDATE"
+    },
+    /* Whether the user has any session at all: where rows are locked,
+     * expireall looks before it locks, so that logging out everywhere
+     * with nothing logged in writes nothing. */
+    [SE_SQL_SESSION_ANY] = {
+        "SessionAny", "sessionexpire_session_any", 1,
+        "SELECT sessid FROM se_sessions WHERE userid = %d LIMIT 1"
     },
     [SE_SQL_SESSION_INSERT] = {
         "SessionInsert", "sessionexpire_session_insert", 7,

@@ -15,6 +15,7 @@ typedef enum {
     SE_SQL_SESSID_BUMP,      /* userid: advance the per-user session counter */
     SE_SQL_SESSID_READ,      /* userid -> the counter just advanced */
     SE_SQL_USER_LOCK,        /* userid: lock the account's row, change nothing */
+    SE_SQL_SESSION_ANY,      /* userid -> a row when the user has a session */
     SE_SQL_SESSION_INSERT,   /* userid, sessid, auth, exptype, created, expires, ip */
     SE_SQL_SESSION_PURGE,    /* userid, now: delete that user's expired sessions */
     SE_SQL_SESSION_DELETE_ALL, /* userid */

@@ -82,6 +82,17 @@ se_store_rc se_store_create_session(se_store_t *st, const se_new_session_t *s,
     return se_db_txn_end(st, rc);
 }
 
+/* Locks a user's account row (UserLock) in the transaction under way;
+ * args[0] is the userid. */
+static se_store_rc lock_user(se_store_t *st, const char **args)
+{
+    const char *cols[1] = { NULL };
+    se_store_rc rc = se_db_select_row(st, SE_SQL_USER_LOCK, args, cols, 1);
+
+    /* No row: the account went away meanwhile; nothing of it to lock. */
+    return rc == SE_STORE_NOTFOUND ? SE_STORE_OK : rc;
+}
+
 /*
  * Begins a transaction that changes several of a user's sessions.  Where
  * the database locks rows, it first locks the account (UserLock): two such
@@ -93,11 +104,10 @@ se_store_rc se_store_create_session(se_store_t *st, const se_new_session_t *s,
 static se_store_rc begin_user_txn(se_store_t *st, const char *userid_arg)
 {
     const char *args[1] = { userid_arg };
-    int nrows = 0;
     se_store_rc rc = se_db_txn_begin(st);
 
     if (rc == SE_STORE_OK && se_db_locks_rows(st)) {
-        rc = se_db_run_query(st, SE_SQL_USER_LOCK, args, &nrows);
+        rc = lock_user(st, args);
         if (rc != SE_STORE_OK) {
             return se_db_txn_end(st, rc);
         }
@@ -109,6 +119,7 @@ se_store_rc se_store_expire_all(se_store_t *st, apr_int64_t userid,
                                 int *count)
 {
     const char *args[1] = { se_db_int_arg(st, userid) };
+    const char *cols[1] = { NULL };
     se_store_rc rc;
 
     *count = 0;
@@ -118,6 +129,13 @@ se_store_rc se_store_expire_all(se_store_t *st, apr_int64_t userid,
         rc = se_db_run_query(st, SE_SQL_SESSION_DELETE_ALL, args, count);
         se_db_write_end(st);
         return rc;
+    }
+    /* Nothing to log out (the repeated "log out everywhere"): no lock, no
+     * transaction, nothing for the database to make durable.  A session
+     * made after this look is one made after the logout. */
+    rc = se_db_select_row(st, SE_SQL_SESSION_ANY, args, cols, 1);
+    if (rc != SE_STORE_OK) {
+        return rc == SE_STORE_NOTFOUND ? SE_STORE_OK : rc;
     }
     rc = begin_user_txn(st, args[0]);
     if (rc != SE_STORE_OK) {
@@ -200,7 +218,7 @@ static se_store_rc purge_users_batch(se_store_t *st, const char *now_arg,
     for (i = 0; rc == SE_STORE_OK && i < users->nelts; i++) {
         /* UserLock takes the userid; SessionPurgeExpired the userid, now. */
         args[0] = se_db_int_arg(st, APR_ARRAY_IDX(users, i, apr_int64_t));
-        rc = se_db_run_query(st, SE_SQL_USER_LOCK, args, &nrows);
+        rc = lock_user(st, args);
         if (rc == SE_STORE_OK) {
             rc = se_db_run_query(st, SE_SQL_SESSION_PURGE, args, &nrows);
         }
