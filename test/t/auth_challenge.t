@@ -47,11 +47,7 @@ sub chal_post {
 }
 
 sub challenge_row_exists {
-    my $chal = shift;
-    my $n = sql('SELECT COUNT(*) FROM se_challenges WHERE challenge = '
-                . sql_quote($chal));
-    chomp $n;
-    return $n;
+    return count_rows('se_challenges WHERE challenge = ' . sql_quote(shift));
 }
 
 # ---- getchallenge --------------------------------------------------------

@@ -101,9 +101,4 @@ is count("se_login_failures WHERE ip = '10.1.1.2'"), 1,
 is count("se_login_bans WHERE ip = '10.1.1.3'"), 0, 'a lifted ban is gone';
 is count("se_login_bans WHERE ip = '10.1.1.4'"), 1, 'an active ban stays';
 
-sub count {
-    my $where = shift;
-    my $n = sql("SELECT COUNT(*) FROM $where");
-    chomp $n;
-    return $n;
-}
+sub count { return count_rows(shift) }

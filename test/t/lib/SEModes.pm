@@ -19,6 +19,7 @@ package SEModes;
 #       database (test/run-httpd-tests --db).
 #   my $uid = userid_of($user);
 #   my $n = failures_of($user);   the failed logins recorded for $user.
+#   my $n = count_rows("table WHERE ...");   SELECT COUNT(*) FROM that.
 #   plant_session($user, $sessid, $timeexpire, %cols);
 #       inserts a session row directly (exptype short, auth AAAAAAAAAA,
 #       timecreate $timeexpire - 86400, no IP, unless %cols says otherwise).
@@ -35,7 +36,7 @@ use SETest;
 
 our @ISA    = ('Exporter');
 our @EXPORT = qw(generate expire generate_ok session_ids sql userid_of
-                 failures_of plant_session host_post sql_quote);
+                 failures_of count_rows plant_session host_post sql_quote);
 
 sub request_for {
     my($mode, $user, $password, %more) = @_;
@@ -119,12 +120,14 @@ sub userid_of {
     return $out;
 }
 
-sub failures_of {
-    my $user = shift;
-    my $n = sql('SELECT COUNT(*) FROM se_login_failures WHERE username = '
-                . sql_quote($user));
+sub count_rows {
+    my $n = sql('SELECT COUNT(*) FROM ' . shift);
     chomp $n;
     return $n;
+}
+
+sub failures_of {
+    return count_rows('se_login_failures WHERE username = ' . sql_quote(shift));
 }
 
 sub plant_session {
