@@ -1,11 +1,12 @@
 /*
- * store.c - the storage layer over mod_dbd: registering the statements,
- * a request's connection, and the steps every operation is made of
+ * store.c - the storage layer over mod_dbd: the statements' labels, a
+ * request's connection, and the steps every operation is made of
  * (store_sessions.c and store_logins.c build the operations from them).
  *
- * Statements are handed to mod_dbd at config time (it prepares them on
- * every pooled connection); here they are looked up by label and run with
- * every value passed as text, which every apr_dbd driver accepts.
+ * Statements are prepared on each pooled connection at first use (see
+ * se_store_register for why not by mod_dbd), kept in the connection's own
+ * table by label, and run with every value passed as text, which every
+ * apr_dbd driver accepts.
  */
 #include <string.h>
 
