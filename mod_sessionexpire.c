@@ -93,7 +93,7 @@ static int sessionexpire_handler(request_rec *r)
 static int sessionexpire_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                      apr_pool_t *ptemp, server_rec *s)
 {
-    const char *err = se_store_register(pconf, ptemp, s);
+    const char *err = se_store_register(pconf, s);
 
     if (err != NULL) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, SELOGNO(0101) "%s", err);
@@ -128,10 +128,7 @@ static void sessionexpire_child_init(apr_pool_t *p, server_rec *s)
 
 static void sessionexpire_register_hooks(apr_pool_t *p)
 {
-    /* Our statements must reach mod_dbd before it prepares its own. */
-    static const char *const before_dbd[] = { "mod_dbd.c", NULL };
-
-    ap_hook_post_config(sessionexpire_post_config, NULL, before_dbd,
+    ap_hook_post_config(sessionexpire_post_config, NULL, NULL,
                         APR_HOOK_MIDDLE);
     ap_hook_child_init(sessionexpire_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(sessionexpire_handler, NULL, NULL, APR_HOOK_MIDDLE);

@@ -58,7 +58,7 @@ typedef struct {
 
 typedef struct {
     const char *sql[SE_SQL_COUNT];      /* NULL: inherited or the default */
-    const char *label[SE_SQL_COUNT];    /* mod_dbd labels, set post_config */
+    const char *label[SE_SQL_COUNT];    /* statement labels, set post_config */
     const unsigned char *secret;        /* challenge site secret */
     apr_size_t secret_len;
     const char *test_clock_file;        /* NULL: the real clock */

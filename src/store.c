@@ -12,7 +12,6 @@
 
 #include "apr_atomic.h"
 #include "apr_hash.h"
-#include <unistd.h>
 #include "apr_optional.h"
 #include "apr_strings.h"
 #include "apr_thread_mutex.h"
@@ -97,12 +96,10 @@ static const char *statement_label(apr_pool_t *p, se_sql_id id,
  *    until the connection expires.  Ours are prepared again when that
  *    happens (revived(), forget_statements()).
  */
-const char *se_store_register(apr_pool_t *p, apr_pool_t *ptemp,
-                              server_rec *s)
+const char *se_store_register(apr_pool_t *p, server_rec *s)
 {
     int i;
 
-    (void)ptemp;
     dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
     if (dbd_acquire == NULL) {
         return "mod_sessionexpire needs mod_dbd: add LoadModule dbd_module"
@@ -134,20 +131,14 @@ static se_store_rc db_error(se_store_t *st, se_sql_id id, int rv)
     return SE_STORE_ERROR;
 }
 
-/*
- * Prepares statement `id` on this request's connection, in the driver's
- * spelling unless SessionExpireSQL replaced it, and keeps it in the
- * connection's own table (where mod_dbd keeps the statements of other
- * modules): a connection serves one request at a time, and its pool lives
- * as long as it does.
- */
 /* Prepared statements made in this process (server_name()). */
 static volatile apr_uint32_t prepare_count;
 
 /*
  * The name a statement gets on the database server (PostgreSQL names its
- * prepared statements; the other drivers ignore the name): the label, the
- * process and a count, never used twice.  A statement prepared again on a
+ * prepared statements, per connection; the other drivers ignore the name):
+ * the label and a count of this process's, whose connections are its own,
+ * so a name is never used twice on one connection.  A statement prepared again on a
  * connection whose old one still exists on the server (forget_statements()
  * after a failure that was not a reconnection) must not collide with it.
  * Named, not unnamed (which apr_dbd's pgsql driver would send with its
@@ -156,11 +147,17 @@ static volatile apr_uint32_t prepare_count;
  */
 static const char *server_name(se_store_t *st, const char *label)
 {
-    return apr_psprintf(st->dbd->pool, "%s_%" APR_UINT64_T_FMT "_%u", label,
-                        (apr_uint64_t)getpid(),
+    return apr_psprintf(st->dbd->pool, "%s_%u", label,
                         apr_atomic_inc32(&prepare_count));
 }
 
+/*
+ * Prepares statement `id` on this request's connection, in the driver's
+ * spelling unless SessionExpireSQL replaced it, and keeps it in the
+ * connection's own table (where mod_dbd keeps the statements of other
+ * modules): a connection serves one request at a time, and its pool lives
+ * as long as it does.
+ */
 static apr_dbd_prepared_t *prepare_here(se_store_t *st, se_sql_id id)
 {
     const char *driver = apr_dbd_name(st->dbd->driver);
@@ -359,7 +356,10 @@ se_store_rc se_db_int_column(se_store_t *st, se_sql_id id, const char *v,
     char *end;
 
     if (v == NULL || *v == '\0') {
-        return db_error(st, id, 0);
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, st->r, SELOGNO(0203)
+                      "statement %s returned no number where one was due",
+                      se_sql_module[id].name);
+        return SE_STORE_ERROR;
     }
     *out = apr_strtoi64(v, &end, 10);
     if (*end != '\0') {
@@ -385,8 +385,7 @@ se_store_rc se_store_open(request_rec *r, se_store_t **store)
         return SE_STORE_ERROR;
     }
 #if APR_HAS_THREADS
-    st->serialize_writes = writer_mutex != NULL
-        && strcmp(apr_dbd_name(st->dbd->driver), "sqlite3") == 0;
+    st->serialize_writes = writer_mutex != NULL && !se_db_locks_rows(st);
 #endif
     *store = st;
     return SE_STORE_OK;

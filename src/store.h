@@ -40,13 +40,11 @@ typedef struct {
 } se_session_t;
 
 /*
- * Registers our statements with mod_dbd for every server (post_config,
- * before mod_dbd's own post_config) and records in each server's config
- * the labels to find them by.  Returns an error message when mod_dbd is
- * not loaded.
+ * Records in each server's config the labels of its statements, which are
+ * prepared on each connection at first use (store.c).  post_config.
+ * Returns an error message when mod_dbd is not loaded.
  */
-const char *se_store_register(apr_pool_t *p, apr_pool_t *ptemp,
-                              server_rec *s);
+const char *se_store_register(apr_pool_t *p, server_rec *s);
 
 /* Per-process set-up (child_init). */
 void se_store_child_init(apr_pool_t *p);
