@@ -117,17 +117,33 @@ const char *se_store_register(apr_pool_t *p, server_rec *s)
     return NULL;
 }
 
+/*
+ * The driver's message for `rv`, its first line only: PostgreSQL puts the
+ * values of a failing row in a DETAIL line after it, and SessionInsert's
+ * row holds the new session's auth code.  Copied: reconnecting clears the
+ * driver's message.
+ */
+static const char *driver_message(se_store_t *st, int rv)
+{
+    const char *err = apr_dbd_error(st->dbd->driver, st->dbd->handle, rv);
+
+    if (err == NULL || *err == '\0') {
+        return "no detail";
+    }
+    return apr_pstrmemdup(st->r->pool, err, strcspn(err, "\r\n"));
+}
+
 /* Logs a database failure; the client only ever hears "temporarily
  * unavailable". */
 static se_store_rc db_error(se_store_t *st, se_sql_id id, int rv)
 {
-    const char *err = apr_dbd_error(st->dbd->driver, st->dbd->handle, rv);
+    const char *err = driver_message(st, rv);
 
     /* The code too: the mysql driver has no message for a statement's
      * own errors. */
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, st->r, SELOGNO(0201)
                   "statement %s failed (driver code %d): %s",
-                  se_sql_module[id].name, rv, err && *err ? err : "no detail");
+                  se_sql_module[id].name, rv, err);
     return SE_STORE_ERROR;
 }
 
@@ -250,9 +266,7 @@ static int revived(se_store_t *st, se_sql_id id, int rv)
     if (st->statements_run > 0 || st->txn != NULL || !se_db_locks_rows(st)) {
         return 0;
     }
-    /* Copied: reconnecting clears the driver's message. */
-    err = apr_pstrdup(st->r->pool,
-                      apr_dbd_error(st->dbd->driver, st->dbd->handle, rv));
+    err = driver_message(st, rv);
     if (apr_dbd_check_conn(st->dbd->driver, st->r->pool, st->dbd->handle)
         != APR_SUCCESS) {
         return 0;
@@ -260,8 +274,7 @@ static int revived(se_store_t *st, se_sql_id id, int rv)
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, st->r, SELOGNO(0202)
                   "statement %s failed on a pooled connection (driver code "
                   "%d: %s); the connection checks out again, running it once "
-                  "more", se_sql_module[id].name, rv,
-                  err && *err ? err : "no detail");
+                  "more", se_sql_module[id].name, rv, err);
     forget_statements(st);
     return 1;
 }
